@@ -1,0 +1,42 @@
+with articles as (
+    select * from {{ ref('stg_articles') }}
+),
+
+lineage as (
+    select * from {{ ref('int_article_lineage') }}
+),
+
+stories as (
+    select * from {{ ref('stg_story_members') }}
+),
+
+final as (
+    select
+        articles.article_id,
+        articles.external_id,
+        articles.source_path,
+        articles.input_format,
+        articles.url,
+        articles.title,
+        articles.published_date,
+        articles.outlet,
+        articles.wire_agency,
+        articles.byline,
+        articles.dateline,
+        articles.body_text,
+        articles.word_count,
+        stories.story_id,
+        lineage.syndication,
+        lineage.derived_from_article_id,
+        articles.encoding,
+        articles.encoding_guessed,
+        articles.extraction_method,
+        articles.quality_flags,
+        articles.loaded_run_id,
+        articles.loaded_at
+    from articles
+    left join lineage using (article_id)
+    left join stories using (article_id)
+)
+
+select * from final

@@ -1,0 +1,66 @@
+-- One row per story: the articles about one event, with who covered it and who was first.
+with articles as (
+    select * from {{ ref('articles') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by story_id
+            order by published_date nulls last, case syndication when 'original' then 0 else 1 end, loaded_at, article_id
+        ) as position,
+        row_number() over (
+            partition by story_id
+            order by title is null, case syndication when 'original' then 0 else 1 end, published_date nulls last, article_id
+        ) as headline_rank
+    from articles
+),
+
+first_article as (
+    select story_id, article_id as first_article_id, outlet as first_outlet
+    from ranked where position = 1
+),
+
+headline as (
+    select
+        story_id,
+        coalesce(title, regexp_extract(body_text, '^(.{1,160}?[.!?])(\s|$)', 1), left(body_text, 120)) as headline
+    from ranked where headline_rank = 1
+),
+
+counts as (
+    select
+        story_id,
+        count(*) as article_count,
+        min(published_date) as first_published,
+        max(published_date) as last_published,
+        count(distinct outlet) as outlet_count,
+        list(distinct outlet order by outlet) filter (where outlet is not null) as outlets,
+        count(*) filter (where syndication = 'original') as original_count,
+        count(*) filter (where syndication = 'copy') as copy_count,
+        count(*) filter (where syndication = 'rewrite') as rewrite_count
+    from articles
+    group by story_id
+),
+
+final as (
+    select
+        counts.story_id,
+        headline.headline,
+        counts.article_count,
+        counts.first_published,
+        counts.last_published,
+        counts.outlet_count,
+        counts.outlets,
+        first_article.first_article_id,
+        first_article.first_outlet,
+        counts.original_count,
+        counts.copy_count,
+        counts.rewrite_count
+    from counts
+    join headline using (story_id)
+    join first_article using (story_id)
+)
+
+select * from final

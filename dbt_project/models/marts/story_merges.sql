@@ -1,0 +1,5 @@
+with merges as (
+    select * from {{ ref('stg_story_merges') }}
+)
+
+select merged_story_id, surviving_story_id, merged_run_id, merged_at from merges

@@ -1,0 +1,31 @@
+with source as (
+    select * from {{ source('landing', 'quotes') }}
+),
+
+keyed as (
+    select
+        substr(md5(article_id || ':' || quote_index::varchar), 1, 16) as quote_id,
+        article_id,
+        quote_index,
+        quote_text,
+        quote_type,
+        cue_text,
+        cue_start,
+        speaker_text,
+        speaker_mention_text,
+        speaker_start,
+        speaker_end,
+        speaker_kind,
+        speaker_canonical,
+        case when speaker_canonical is not null
+             then substr(md5(lower(speaker_canonical)), 1, 16) end as speaker_entity_id,
+        speaker_affiliation,
+        start_char,
+        end_char,
+        -- the same quotation in several articles: case, punctuation and quote marks folded
+        substr(md5(trim(regexp_replace(regexp_replace(lower(replace(quote_text, '’', '''')), '[^a-z0-9'' ]+', ' ', 'g'), '\s+', ' ', 'g'))), 1, 16)
+            as quote_group_id
+    from source
+)
+
+select * from keyed

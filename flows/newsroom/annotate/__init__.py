@@ -1,0 +1,1 @@
+"""Annotate: spaCy entities with canonical names, and quotations with their speakers."""

@@ -1,0 +1,126 @@
+"""Entity mentions with one canonical name per real-world entity.
+
+Surface variants are merged in order of confidence: the curated alias list, acronyms the
+article itself defines ("Democratic People's Republic of Korea (DPRK)"), and short
+person names that extend to the one full name of that person in the same article
+("Biden" -> "Joe Biden"). Anything else keeps its own (normalised) name: never merge two
+different entities.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .aliases import ALIASES
+
+KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_EDGE_PUNCT = " \t\n,.;:!?\"'“”‘’()[]{}-—–"
+_ACRONYM_DEF = re.compile(r"((?:[A-Z][\w'’-]*|of|the|and|for|&)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|on|&)){1,8})\s+\(([A-Z][A-Z.&-]{1,8})\)")
+
+
+@dataclass
+class Mention:
+    start_char: int
+    end_char: int
+    mention_text: str
+    label: str
+    canonical_name: str = ""
+
+    @property
+    def entity_key(self) -> str:
+        return self.canonical_name.casefold()
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of a mention without a leading 'the', a possessive or edge punctuation, so
+    that body_text[start:end] is the name itself."""
+    span = text[start:end]
+    while span and span[0] in _EDGE_PUNCT:
+        start, span = start + 1, span[1:]
+    match = _LEADING_THE.match(span)
+    if match:
+        start, span = start + match.end(), span[match.end():]
+    match = _POSSESSIVE.search(span)
+    if match and len(span) > 2:
+        end, span = end - len(match.group(0)), span[: match.start()]
+    while span and span[-1] in _EDGE_PUNCT.replace(".", ""):
+        end, span = end - 1, span[:-1]
+    # A final period belongs to abbreviations (U.S.) but not to a sentence end (Korea.).
+    if span.endswith(".") and not re.search(r"\b\w\.\w\.$|\b[A-Z][a-z]{0,3}\.$", span):
+        end, span = end - 1, span[:-1]
+    return start, end
+
+
+def normalise(surface: str) -> str:
+    surface = " ".join(surface.split())
+    surface = _LEADING_THE.sub("", surface)
+    surface = _POSSESSIVE.sub("", surface)
+    return surface.strip(_EDGE_PUNCT.replace(".", ""))
+
+
+def acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms an article defines in parentheses, checked against the name's initials."""
+    found = {}
+    for match in _ACRONYM_DEF.finditer(text):
+        name, acronym = match.group(1), match.group(2).replace(".", "")
+        words = [w for w in name.split() if w[0].isupper()]
+        for skip in range(len(words)):
+            initials = "".join(w[0] for w in words[skip:])
+            if initials == acronym or initials.replace("&", "") == acronym:
+                found[acronym.casefold()] = " ".join(name.split()[name.split().index(words[skip]):])
+                break
+    return found
+
+
+def _key(surface: str) -> str:
+    return surface.casefold().replace("’", "'")
+
+
+def canonicalise(mentions: list[Mention], text: str) -> list[Mention]:
+    """Fill canonical_name for one article's mentions, and make each canonical entity's
+    label consistent inside the article (majority label)."""
+    acronyms = acronym_definitions(text)
+    full_persons = [normalise(m.mention_text) for m in mentions if m.label == "PERSON" and len(normalise(m.mention_text).split()) >= 2]
+    for mention in mentions:
+        surface = normalise(mention.mention_text)
+        key = _key(surface)
+        if key in acronyms:
+            surface = acronyms[key]
+            key = _key(surface)
+        if key in ALIASES:
+            mention.canonical_name, mention.label = ALIASES[key]
+            continue
+        if mention.label == "PERSON" and len(surface.split()) == 1:
+            longer = {p for p in full_persons if surface in p.split()}
+            if len(longer) == 1:
+                surface = longer.pop()
+                if _key(surface) in ALIASES:
+                    mention.canonical_name, mention.label = ALIASES[_key(surface)]
+                    continue
+        mention.canonical_name = surface
+    # One label per entity in an article: the majority label of its mentions.
+    labels: dict[str, Counter] = defaultdict(Counter)
+    for mention in mentions:
+        labels[mention.entity_key][mention.label] += 1
+    for mention in mentions:
+        if _key(mention.canonical_name) not in ALIASES:
+            mention.label = labels[mention.entity_key].most_common(1)[0][0]
+    return [m for m in mentions if m.canonical_name]
+
+
+def mentions_from_doc(doc) -> list[Mention]:
+    """spaCy entities of the kinds we keep, trimmed and canonicalised."""
+    text = doc.text
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in KEPT_LABELS:
+            continue
+        start, end = trim_span(text, ent.start_char, ent.end_char)
+        if end - start < 2 or not any(ch.isalpha() for ch in text[start:end]):
+            continue
+        mentions.append(Mention(start, end, text[start:end], ent.label_))
+    return canonicalise(mentions, text)

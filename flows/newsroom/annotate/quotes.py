@@ -1,0 +1,398 @@
+"""Quotations and who said them, from a parsed spaCy Doc.
+
+Three passes over an article:
+1. quoted_spans: the text between quote marks, straight or curly, tolerant of unbalanced
+   marks and of quotes that run over several paragraphs;
+2. attribution: every cue verb ("said", "told", "according to", ...) with a subject gives
+   a speaker and a content: the quotes in its sentence (direct), its clausal complement
+   (indirect), or a complement that contains quoted fragments (mixed);
+3. speaker resolution: pronouns go to the nearest compatible earlier speaker or person,
+   definite role descriptions ("the official") to the fuller earlier description of the
+   same role ("an unidentified North Korean defense official").
+Nothing here raises on odd input: an unmatched mark simply ends at the paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .entities import Mention
+
+_CUE_LEMMAS = {
+    "say": "say said says saying", "tell": "tell told tells telling", "add": "add added adds adding",
+    "warn": "warn warned warns warning", "deny": "deny denied denies denying",
+    "insist": "insist insisted insists insisting", "claim": "claim claimed claims claiming",
+    "state": "state stated states stating", "announce": "announce announced announces announcing",
+    "explain": "explain explained explains explaining", "note": "note noted notes noting",
+    "argue": "argue argued argues arguing", "write": "write wrote writes writing written",
+    "ask": "ask asked asks asking", "reply": "reply replied replies replying",
+    "respond": "respond responded responds responding", "acknowledge": "acknowledge acknowledged acknowledges acknowledging",
+    "admit": "admit admitted admits admitting", "declare": "declare declared declares declaring",
+    "stress": "stress stressed stresses stressing", "emphasize": "emphasize emphasized emphasizes emphasise emphasised emphasises",
+    "suggest": "suggest suggested suggests suggesting", "predict": "predict predicted predicts predicting",
+    "confirm": "confirm confirmed confirms confirming", "urge": "urge urged urges urging",
+    "accuse": "accuse accused accuses accusing", "recall": "recall recalled recalls recalling",
+    "tweet": "tweet tweeted tweets tweeting", "post": "posted", "report": "report reported reports reporting",
+    "allege": "allege alleged alleges alleging", "assert": "assert asserted asserts asserting",
+    "concede": "concede conceded concedes conceding", "contend": "contend contended contends contending",
+    "promise": "promise promised promises promising", "vow": "vow vowed vows vowing",
+    "pledge": "pledge pledged pledges pledging", "threaten": "threaten threatened threatens",
+    "complain": "complain complained complains complaining", "reiterate": "reiterate reiterated reiterates",
+    "maintain": "maintained maintains", "disclose": "disclose disclosed discloses", "reveal": "reveal revealed reveals",
+    "estimate": "estimate estimated estimates", "observe": "observed observes", "remark": "remark remarked remarks",
+    "joke": "joke joked jokes", "quip": "quipped", "charge": "charged", "counter": "countered",
+    "caution": "caution cautioned cautions", "believe": "believe believes believed",
+    "think": "think thinks thought", "tell_": "telling", "testify": "testify testified testifies",
+    "indicate": "indicate indicated indicates", "point": "pointed", "agree": "agree agreed agrees",
+}
+CUE_FORMS = {form for forms in _CUE_LEMMAS.values() for form in forms.split()}
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+_PERSON_PRONOUNS = {"he", "she", "i"}
+ANON_SOURCE_HEADS = {"source", "sources", "insider", "insiders", "person", "people", "someone", "individual", "individuals"}
+OFFICIAL_HEADS = {
+    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide", "aides",
+    "diplomat", "diplomats", "officer", "officers", "representative", "representatives", "authorities",
+    "minister", "director", "adviser", "advisers", "advisor", "advisors", "envoy", "staffer", "staffers",
+}
+ORG_HEADS = {
+    "ministry", "government", "department", "agency", "company", "police", "military", "army", "court",
+    "committee", "statement", "report", "administration", "council", "commission", "office", "campaign",
+    "board", "bank", "firm", "group", "party", "embassy", "media", "newspaper", "bureau", "union",
+}
+
+_OPEN = {"“", "«", "„"}
+_CLOSE = {"”", "»"}
+_STRAIGHT = '"'
+_OPENING_CONTEXT = set(" \t\n([{—–-:/") | {""}
+_CONTENT_DEPS = ("ccomp", "xcomp")
+_DROP_FROM_SPEAKER = {"relcl", "acl", "appos", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
+_KEEP_PREP_HEADS = {"spokesman", "spokeswoman", "spokesperson", "official", "officials", "director", "minister", "representative", "member", "members"}
+
+
+@dataclass
+class Quote:
+    start_char: int
+    end_char: int
+    quote_text: str
+    quote_type: str  # direct | indirect | mixed
+    cue_text: str | None
+    cue_start: int | None
+    speaker_text: str | None  # resolved: the fullest description of the speaker
+    speaker_mention_text: str | None  # as written at the cue ("he", "the official")
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_kind: str
+    speaker_canonical: str | None  # canonical entity name when the speaker is an entity
+    speaker_affiliation: str | None  # an entity named in the speaker's description
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of text between quote marks. An opening mark left open at the end of a
+    paragraph closes there, unless the next paragraph opens with a quote mark, which in news
+    style continues the same quotation."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    first_open: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            j = i
+            while j < n and text[j] in " \t\n":
+                j += 1
+            if open_at is not None:
+                if j < n and (text[j] in _OPEN or text[j] == _STRAIGHT):
+                    spans.append((open_at, i))
+                    open_at, i = j + 1, j + 1
+                    continue
+                spans.append((open_at, i))
+                open_at = first_open = None
+            i = j
+            continue
+        prev = text[i - 1] if i else ""
+        if ch in _OPEN or (ch == _STRAIGHT and open_at is None and prev in _OPENING_CONTEXT):
+            if open_at is None:
+                open_at = first_open = i + 1
+        elif ch in _CLOSE or ch == _STRAIGHT:
+            if open_at is not None:
+                spans.append((open_at, i))
+                open_at = first_open = None
+        i += 1
+    if open_at is not None:
+        spans.append((open_at, n))
+    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_cue(token) -> bool:
+    lower = token.lower_
+    if lower == "according" and any(c.lower_ == "to" for c in token.children):
+        return True
+    if lower not in CUE_FORMS:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _subject(cue):
+    if cue.lower_ == "according":
+        to = next(c for c in cue.children if c.lower_ == "to")
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    return next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def phrase_tokens(head) -> list:
+    """The noun phrase headed by `head`, without relative clauses, appositions and
+    conjuncts ("the official, who was described as ..." -> "the official")."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in _DROP_FROM_SPEAKER:
+            if child.dep_ == "prep" and head.lower_ in _KEEP_PREP_HEADS and child.i > head.i:
+                keep.extend(child.subtree)
+            continue
+        keep.extend(child.subtree)
+    low, high = min(t.i for t in keep), max(t.i for t in keep)
+    doc = head.doc
+    while low < high and doc[low].is_punct:
+        low += 1
+    while high > low and doc[high].is_punct:
+        high -= 1
+    return list(doc[low : high + 1])
+
+
+def _span_chars(tokens) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _subtree_chars(root, exclude=None) -> tuple[int, int]:
+    tokens = [t for t in root.subtree if exclude is None or t not in exclude]
+    tokens.sort(key=lambda t: t.i)
+    # Keep the contiguous run that contains the root.
+    ids = [t.i for t in tokens]
+    low = high = ids.index(root.i)
+    while low > 0 and ids[low - 1] == ids[low] - 1:
+        low -= 1
+    while high < len(ids) - 1 and ids[high + 1] == ids[high] + 1:
+        high += 1
+    run = tokens[low : high + 1]
+    while len(run) > 1 and (run[0].is_punct or run[0].lower_ in ("that", ",")):
+        run = run[1:]
+    while len(run) > 1 and run[-1].is_punct and run[-1].text not in _CLOSE | {_STRAIGHT}:
+        run = run[:-1]
+    return _span_chars(run)
+
+
+def _content_of(cue):
+    """(start, end) of what the cue attributes, from the parse; None when it has none."""
+    sent = cue.sent
+    if cue.lower_ == "according":
+        phrase = list(cue.subtree)
+        p_start, p_end = phrase[0].i, phrase[-1].i
+        if p_start - sent.start <= 1:
+            rest = [t for t in sent if t.i > p_end and not (t.i == p_end + 1 and t.is_punct)]
+        else:
+            rest = [t for t in sent if t.i < p_start]
+        rest = [t for t in rest if not t.is_space]
+        while rest and (rest[0].is_punct or rest[0].is_quote):
+            rest = rest[1:]
+        while rest and rest[-1].is_punct:
+            rest = rest[:-1]
+        return _span_chars(rest) if rest else None
+    for child in cue.children:
+        if child.dep_ in _CONTENT_DEPS:
+            return _subtree_chars(child)
+    # "..., the ministry said." parsed with the cue hanging off the content's verb.
+    if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i != cue.i:
+        return _subtree_chars(cue.head, exclude=set(cue.subtree))
+    return None
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _alpha(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+@dataclass
+class _Attribution:
+    cue: object
+    subject: object
+    content: tuple[int, int]
+    quote_type: str
+
+
+def attribute(doc, spans: list[tuple[int, int]]) -> list[_Attribution]:
+    text = doc.text
+    used: set[int] = set()
+    found: list[_Attribution] = []
+    for sent in doc.sents:
+        sent_range = (sent.start_char, sent.end_char)
+        for cue in sent:
+            if not _is_cue(cue) or any(s <= cue.idx < e for s, e in spans):
+                continue
+            subject = _subject(cue)
+            if subject is None or any(s <= subject.idx < e for s, e in spans):
+                continue
+            in_sentence = [k for k, span in enumerate(spans) if k not in used and _overlaps(span, sent_range)]
+            content = _content_of(cue)
+            if in_sentence:
+                quoted = sum(_alpha(text[spans[k][0] : spans[k][1]]) for k in in_sentence if _overlaps(spans[k], content or (0, 0)))
+                unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
+                if content and unquoted >= max(12, 0.2 * quoted) and any(
+                    _overlaps(spans[k], content) for k in in_sentence
+                ):
+                    used.update(in_sentence)
+                    found.append(_Attribution(cue, subject, content, "mixed"))
+                else:
+                    for k in in_sentence:
+                        used.add(k)
+                        found.append(_Attribution(cue, subject, spans[k], "direct"))
+            elif content and _alpha(text[content[0] : content[1]]) >= 8:
+                found.append(_Attribution(cue, subject, content, "indirect"))
+            else:
+                # "He said:" with the quotation in the next sentence.
+                nxt = [k for k, span in enumerate(spans) if k not in used and sent.end_char <= span[0] <= sent.end_char + 3]
+                for k in nxt[:1]:
+                    used.add(k)
+                    found.append(_Attribution(cue, subject, spans[k], "direct"))
+    # A quotation with no cue of its own continues the speaker of the quotation just before
+    # it (a quote running over paragraphs, or a speaker quoted twice in a row).
+    for k, span in enumerate(spans):
+        if k in used or _alpha(text[span[0] : span[1]]) < 20:
+            continue
+        before = [a for a in found if a.content[1] <= span[0] and span[0] - a.content[1] < 400]
+        if before:
+            prev = max(before, key=lambda a: a.content[1])
+            found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
+            used.add(k)
+    found.sort(key=lambda a: a.content)
+    return found
+
+
+def _mention_at(mentions: list[Mention], start: int, end: int) -> Mention | None:
+    for mention in mentions:
+        if mention.start_char <= start and end <= mention.end_char + 2:
+            return mention
+    return None
+
+
+def _kind(head_text: str, mention: Mention | None, pronoun_unresolved: bool) -> str:
+    if mention is not None:
+        if mention.label == "PERSON":
+            return "named_person"
+        if mention.label in ("ORG", "GPE", "NORP", "FAC"):
+            return "organisation"
+    head = head_text.lower()
+    if pronoun_unresolved:
+        return "unresolved"
+    if head in ANON_SOURCE_HEADS:
+        return "anonymous_source"
+    if head in OFFICIAL_HEADS:
+        return "anonymous_official"
+    if head in ORG_HEADS:
+        return "organisation"
+    return "other"
+
+
+def _earlier_description(doc, subject) -> list | None:
+    """For 'the official': the longest earlier phrase with the same head noun."""
+    best = None
+    for token in doc[: subject.i]:
+        if token.lower_ != subject.lower_ or token.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr"):
+            continue
+        tokens = phrase_tokens(token)
+        if best is None or len(tokens) > len(best):
+            best = tokens
+    if best is not None and len(best) > len(phrase_tokens(subject)):
+        return best
+    return None
+
+
+def extract_quotes(doc, mentions: list[Mention]) -> list[Quote]:
+    text = doc.text
+    spans = quoted_spans(text)
+    quotes: list[Quote] = []
+    resolved_speakers: list[tuple[int, list, Mention | None]] = []  # (cue position, phrase, entity)
+    for attribution in attribute(doc, spans):
+        subject = attribution.subject
+        written = phrase_tokens(subject)
+        phrase, entity = written, _mention_at(mentions, *_span_chars([subject]))
+        unresolved = False
+        if subject.lower_ in PRONOUNS and len(written) == 1:
+            phrase, entity = _resolve_pronoun(subject, resolved_speakers, mentions)
+            unresolved = phrase is None
+            phrase = phrase or written
+        elif entity is None and any(t.lower_ in ("the", "this", "that", "these") for t in written[:1]):
+            fuller = _earlier_description(doc, subject)
+            if fuller is not None:
+                phrase = fuller
+        head = next((t for t in phrase if t.lower_ == subject.lower_), subject) if phrase is not written else subject
+        entity = entity or _mention_at(mentions, head.idx, head.idx + len(head.text))
+        p_start, p_end = _span_chars(phrase)
+        affiliation = next(
+            (m.canonical_name for m in mentions if p_start <= m.start_char and m.end_char <= p_end and m is not entity and m.label != "PERSON"),
+            None,
+        )
+        resolved_speakers.append((attribution.cue.idx, phrase, entity))
+        start, end = attribution.content
+        w_start, w_end = _span_chars(written)
+        quotes.append(Quote(
+            start_char=start,
+            end_char=end,
+            quote_text=text[start:end],
+            quote_type=attribution.quote_type,
+            cue_text="according to" if attribution.cue.lower_ == "according" else attribution.cue.text,
+            cue_start=attribution.cue.idx,
+            speaker_text=text[p_start:p_end],
+            speaker_mention_text=text[w_start:w_end],
+            speaker_start=w_start,
+            speaker_end=w_end,
+            speaker_kind=_kind(head.text, entity, unresolved),
+            speaker_canonical=entity.canonical_name if entity else None,
+            speaker_affiliation=affiliation,
+        ))
+    return quotes
+
+
+def _resolve_pronoun(pronoun, resolved_speakers, mentions: list[Mention]):
+    """Nearest earlier compatible speaker, else nearest earlier person (he/she/I) or
+    organisation/country (it/we/they)."""
+    wants_person = pronoun.lower_ in _PERSON_PRONOUNS
+    for position, phrase, entity in reversed(resolved_speakers):
+        if position >= pronoun.idx:
+            continue
+        is_person = entity is not None and entity.label == "PERSON"
+        head_lower = {t.lower_ for t in phrase}
+        if len(phrase) == 1 and phrase[0].lower_ in PRONOUNS:
+            continue
+        if wants_person and (is_person or head_lower & OFFICIAL_HEADS or entity is None):
+            return phrase, entity
+        if not wants_person and (not is_person):
+            return phrase, entity
+    labels = ("PERSON",) if wants_person else ("ORG", "GPE", "NORP")
+    earlier = [m for m in mentions if m.end_char <= pronoun.idx and m.label in labels]
+    if earlier:
+        mention = earlier[-1]
+        span = pronoun.doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        if span is not None:
+            return list(span), mention
+    return None, None
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_quote(text: str) -> str:
+    """Quote text folded for matching the same quotation across articles."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return _WS.sub(" ", text).strip()

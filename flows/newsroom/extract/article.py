@@ -1,0 +1,103 @@
+"""RawDocument -> Article (cleaned body + metadata) or Rejection. Pure: no I/O, no Prefect."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import metadata
+from .html import extract_html
+from .plaintext import Extraction, extract_body, split_blocks
+from .records import Article, RawDocument, Rejection
+
+MIN_BODY_WORDS = 25
+# trafilatura sometimes keeps only a teaser; below this share of our own cleaner's body we
+# trust the cleaner instead.
+HTML_MIN_SHARE = 0.5
+
+
+def _given_date(raw: str | None, today: date, flags: list[str]) -> date | None:
+    if not raw:
+        return None
+    found = metadata.parse_date(raw.strip(), date.max)
+    if found is None:
+        flags.append("invalid_date_given")
+        return None
+    if found > today:
+        flags.append("future_date_ignored")
+        return None
+    return found
+
+
+def build_article(doc: RawDocument, today: date) -> Article | Rejection:
+    flags: list[str] = []
+    if doc.encoding_guessed:
+        flags.append(f"encoding_guessed:{doc.encoding}")
+    published = _given_date(doc.date, today, flags)
+
+    html_result = None
+    if doc.html is not None:
+        html_result = extract_html(doc.html, doc.url, today)
+        extraction = extract_body(html_result.page_text)
+        body, method = extraction.body, "blocks"
+        if html_result.body and len(html_result.body.split()) >= HTML_MIN_SHARE * len(body.split()):
+            body, method = html_result.body, "trafilatura"
+            extraction = _align(extraction, body)
+    else:
+        extraction = extract_body(doc.text or "")
+        body, method = extraction.body, "blocks"
+
+    words = len(body.split())
+    if words < MIN_BODY_WORDS:
+        longest = max((b.words for b in extraction.blocks), default=0)
+        return Rejection(
+            doc.source_path, "no_article_body",
+            f"no story text found: {words} words kept, longest block {longest} words (an index or empty page?)",
+            doc.article_id,
+        )
+
+    published = published or (html_result.published if html_result else None) or metadata.date_from_page(extraction, today)
+    title = doc.title or metadata.title_from_page(extraction) or (html_result.title if html_result else None)
+    outlet = doc.outlet or metadata.outlet(extraction, None) or (html_result.sitename if html_result else None) or metadata.outlet_from_url(doc.url)
+    byline = metadata.byline(extraction) or (html_result.author if html_result else None)
+    return Article(
+        article_id=doc.article_id,
+        external_id=doc.external_id,
+        source_path=doc.source_path,
+        input_format=doc.input_format,
+        body_text=body,
+        title=_clean(title),
+        published_date=published,
+        outlet=_clean(outlet),
+        wire_agency=metadata.wire_agency(extraction),
+        byline=_clean(byline),
+        dateline=metadata.dateline(extraction),
+        url=doc.url,
+        encoding=doc.encoding,
+        encoding_guessed=doc.encoding_guessed,
+        extraction_method=method,
+        quality_flags=flags,
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = re.sub(r"\s+", " ", value).strip()
+    return value or None
+
+
+def _align(extraction: Extraction, body: str) -> Extraction:
+    """Re-anchor the page's blocks on trafilatura's body, so the metadata readers see the
+    furniture before and after the story that trafilatura chose."""
+    blocks = extraction.blocks
+    body_blocks = split_blocks(body)
+    if not body_blocks:
+        return extraction
+    first, last = body_blocks[0].text[:60], body_blocks[-1].text[:60]
+    starts = [b.index for b in blocks if b.text.startswith(first)]
+    ends = [b.index for b in blocks if b.text.startswith(last)]
+    if not starts:
+        return extraction
+    start = starts[0]
+    end = next((e + 1 for e in ends if e >= start), start + len(body_blocks))
+    return Extraction(body, blocks, start, min(end, len(blocks)), list(range(start, min(end, len(blocks)))))

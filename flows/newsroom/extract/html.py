@@ -1,0 +1,94 @@
+"""HTML pages: trafilatura for the body, htmldate for the date, our own block cleaner as
+the fallback where trafilatura returns nothing or too little."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import lxml.html
+from lxml import etree
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul", "title",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select", "button"}
+
+
+@dataclass
+class HtmlResult:
+    page_text: str  # every block's text on its own line, like a naive scraper saves a page
+    body: str | None  # trafilatura's body, None when it found none
+    title: str | None
+    author: str | None
+    sitename: str | None
+    published: date | None
+
+
+def page_text(html: str) -> str:
+    """The page as plain text, one block a line (the same shape as a text-dump scrape)."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            lines.append(text)
+        current.clear()
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP_TAGS:
+            if element.tail:
+                current.append(element.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if element.text and tag != "title":
+            current.append(element.text)
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        if element.tail:
+            current.append(element.tail)
+
+    walk(root)
+    flush()
+    return "\n".join(lines)
+
+
+def extract_html(html: str, url: str | None, today: date) -> HtmlResult:
+    import trafilatura
+    from htmldate import find_date
+
+    body = title = author = sitename = None
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            favor_precision=False, deduplicate=False,
+        )
+    except Exception:  # trafilatura raises assorted parser errors on broken markup
+        document = None
+    if document is not None:
+        body, title, author, sitename = document.text, document.title, document.author, document.sitename
+    published = None
+    try:
+        found = find_date(html, url=url, outputformat="%Y-%m-%d", original_date=True, max_date=today.isoformat())
+        if found:
+            published = date.fromisoformat(found)
+    except Exception:
+        published = None
+    if published and published > today:
+        published = None
+    return HtmlResult(page_text(html), body or None, title or None, author or None, sitename or None, published)

@@ -1,0 +1,236 @@
+"""Find input files and decode them into RawDocuments, or say exactly why not.
+
+Every path under the input either yields documents or a Rejection: nothing is silently
+dropped except hidden files (dot-files such as .DS_Store), which are never articles.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .records import RawDocument, Rejection, content_id
+
+TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+# Magic numbers of formats people drop into folders by mistake.
+_BINARY_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"%PDF": "PDF document",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip archive",
+    b"\x7fELF": "ELF executable",
+}
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_SEED_HEADER = re.compile(r"^\s*date\s+(\S+)[ \t]*")
+
+
+class DecodeError(Exception):
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
+    """Bytes -> (text, encoding, encoding_was_guessed, flags).
+
+    Raises DecodeError for input that is not text. UTF-8 is tried first; a file that is
+    UTF-8 with a few broken bytes keeps its UTF-8 and has the broken bytes replaced, while
+    a file with no valid multi-byte sequence at all is a legacy 8-bit encoding and is
+    guessed (cp1252/latin-1 mostly) by charset-normalizer.
+    """
+    for magic, name in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise DecodeError("binary_file", f"looks like a {name}")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, False, []
+            except UnicodeDecodeError as exc:
+                raise DecodeError("undecodable_text", f"{encoding} BOM but invalid data: {exc}") from exc
+
+    flags: list[str] = []
+    sample = data[:65536]
+    nuls = sample.count(b"\x00")
+    if nuls > max(8, len(sample) // 100):
+        raise DecodeError("binary_file", f"{nuls} NUL bytes in the first {len(sample)} bytes")
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+        flags.append("nul_bytes_removed")
+
+    try:
+        text, encoding, guessed = data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        lenient = data.decode("utf-8", errors="replace")
+        broken = lenient.count("\ufffd")
+        multibyte_ok = sum(1 for ch in lenient if ord(ch) > 127 and ch != "\ufffd")
+        if multibyte_ok > broken:
+            text, encoding, guessed = lenient, "utf-8", False
+            flags.append(f"invalid_utf8_replaced:{broken}")
+        else:
+            best = from_bytes(data).best()
+            encoding = best.encoding if best is not None else "cp1252"
+            if encoding in {"ascii", "utf_8"}:
+                encoding = "cp1252"
+            text, guessed = data.decode(encoding, errors="replace"), True
+    controls = len(_CONTROL.findall(text[:65536]))
+    if controls > max(8, len(text[:65536]) // 20):
+        raise DecodeError("binary_file", f"{controls} control characters: not text")
+    return text, encoding, guessed, flags
+
+
+def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
+    """Every regular file below root (or root itself), each real file once.
+
+    Symbolic links are followed, but a directory already visited (a link loop) is not
+    entered twice and a dangling link is reported.
+    """
+    if root.is_file():
+        yield root
+        return
+    if not root.exists():
+        yield Rejection(str(root), "missing_path", "input path does not exist")
+        return
+    seen_dirs: set[str] = set()
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
+        if real in seen_dirs:
+            yield Rejection(str(directory), "symlink_loop", f"directory already visited as {real}")
+            continue
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            yield Rejection(str(directory), "unreadable", f"cannot list directory: {exc.strerror}")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=True):
+                    stack.append(path)
+                elif entry.is_file(follow_symlinks=True):
+                    yield path
+                elif entry.is_symlink():
+                    yield Rejection(str(path), "unreadable", "dangling symbolic link")
+                else:
+                    yield Rejection(str(path), "unsupported_format", "not a regular file")
+            except OSError as exc:
+                yield Rejection(str(path), "unreadable", exc.strerror or str(exc))
+
+
+def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | Rejection]:
+    """One input file -> its RawDocuments (several for JSON Lines) or Rejections."""
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        yield Rejection(source, "unsupported_format", f"extension {suffix or '(none)'} is not .txt, .html, .htm or .jsonl")
+        return
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield Rejection(source, "file_too_large", f"{size} bytes exceeds the limit of {max_bytes}")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejection(source, "unreadable", exc.strerror or str(exc))
+        return
+    sha = content_id(data.decode("latin-1"))
+    if not data.strip():
+        yield Rejection(source, "empty_file", "no content" if not data else "whitespace only", sha)
+        return
+    try:
+        text, encoding, guessed, flags = decode_bytes(data)
+    except DecodeError as exc:
+        yield Rejection(source, exc.reason, exc.detail, sha)
+        return
+    if not text.strip():
+        yield Rejection(source, "empty_file", "whitespace only", sha)
+        return
+
+    stem = path.stem
+    common = dict(source_path=source, encoding=encoding, encoding_guessed=guessed)
+    if suffix in JSONL_SUFFIXES:
+        yield from _jsonl_documents(text, stem, common)
+    elif suffix in HTML_SUFFIXES:
+        yield RawDocument(external_id=stem, input_format="html", html=text, **common)
+    else:
+        header_date, body = split_seed_header(text)
+        yield RawDocument(external_id=stem, input_format="txt", text=body, date=header_date, **common)
+
+
+def split_seed_header(text: str) -> tuple[str | None, str]:
+    """' date YYYY-MM-DD <first page line>' -> ('YYYY-MM-DD', text without the header).
+
+    The header is optional; the date is returned as written and validated later.
+    """
+    match = _SEED_HEADER.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+def _jsonl_documents(text: str, stem: str, common: dict) -> Iterator[RawDocument | Rejection]:
+    source = common["source_path"]
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}#L{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Rejection(where, "invalid_json", f"line {lineno}: {exc.msg} at column {exc.colno}", content_id(line))
+            continue
+        if not isinstance(record, dict):
+            yield Rejection(where, "invalid_record", f"line {lineno}: expected an object, got {type(record).__name__}", content_id(line))
+            continue
+        body_field = "text" if record.get("text") not in (None, "") else "html"
+        body = record.get(body_field)
+        if body is None or body == "":
+            yield Rejection(where, "missing_field", f"line {lineno}: needs a non-empty 'text' or 'html'", content_id(line))
+            continue
+        bad = [k for k in ("text", "html", "url", "date", "outlet", "title") if record.get(k) is not None and not isinstance(record[k], str)]
+        if bad or not isinstance(record.get("id", ""), (str, int)):
+            fields = bad or ["id"]
+            yield Rejection(where, "invalid_field_type", f"line {lineno}: {', '.join(fields)} must be a string", content_id(line))
+            continue
+        if not body.strip():
+            yield Rejection(where, "empty_file", f"line {lineno}: {body_field} is whitespace only", content_id(line))
+            continue
+        external_id = str(record["id"]) if record.get("id") not in (None, "") else f"{stem}:{lineno}"
+        yield RawDocument(
+            external_id=external_id,
+            input_format="jsonl",
+            text=body if body_field == "text" else None,
+            html=body if body_field == "html" else None,
+            url=record.get("url"),
+            date=record.get("date"),
+            outlet=record.get("outlet"),
+            title=record.get("title"),
+            source_path=where,
+            encoding=common["encoding"],
+            encoding_guessed=common["encoding_guessed"],
+        )

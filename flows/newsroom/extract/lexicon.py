@@ -1,0 +1,61 @@
+"""Phrases that mark page furniture rather than story text. Site-independent by design:
+each entry is something many outlets print around their stories."""
+import re
+
+# A line that *is* one of these ends the story: nothing after it belongs to the article.
+END_OF_STORY = re.compile(
+    r"""^(?:
+        dear\ readers?,?
+      | recommended(?:\ for\ you|\ stories|\ articles)?
+      | related(?:\ stories|\ articles|\ news|\ posts|\ content|\ coverage|\ topics)?:?
+      | (?:you|we\ think\ you)\ (?:may|might)\ (?:also\ )?(?:like|enjoy)
+      | more\ (?:stories|news|from\ .{2,40}|on\ this\ story|in\ .{2,30})
+      | read\ (?:more|next|also)\s*:?
+      | (?:\d+\ )?comments?(?:\ \(\d+\))?:?
+      | leave\ a\ (?:comment|reply)
+      | about\ the\ authors?
+      | share\ (?:this|the)\ (?:article|story|post)\s*:?
+      | (?:first|last)\ published\b.*
+      | (?:©|\(c\)|copyright\b).*
+      | all\ rights\ reserved.*
+      | trending(?:\ now|\ stories)?
+      | most\ (?:read|popular|viewed)
+      | (?:top|latest)\ (?:stories|news|headlines)
+      | also\ read\s*:?
+      | advertisement\ ?-?\ ?(?:story\ continues\ below)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Lines made of these are never story text wherever they stand.
+BOILERPLATE = re.compile(
+    r"""(?:
+        \bsubscri(?:be|ption|bers?)\b
+      | \bsign\ (?:up|in)\b | \blog\ ?in\b | \bnewsletters?\b
+      | \bcookies?\b | \bprivacy\ (?:policy|notice)\b | \bterms\ (?:of|and)\ (?:use|service|conditions)\b
+      | \ball\ rights\ reserved\b | ^©
+      | \bclick\ here\b | \bfollow\ us\b | \bshare\ (?:on|this|via)\b
+      | \b(?:facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|instagram)\b.*\b(?:facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|instagram|email)\b
+      | \bsyndicated\ feed\b | \bauto-generated\b | \bhas\ not\ been\ edited\b
+      | \bsupport\ (?:quality|independent)\ journalism\b
+      | \byou\ are\ here\b
+      | \bskip\ to\ (?:main\ )?content\b
+      | \bjavascript\b | \bad\ blocker\b | \byour\ browser\b
+      | \bdownload\ (?:the|our)\ app\b
+      | \breport\ an?\ (?:error|typo|correction)\b
+      | \bbreaking\ news\ alerts?\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Credits and captions: "Photo: Reuters", "Image credit: AFP/Getty", "(File photo)".
+CREDIT = re.compile(
+    r"^\(?(?:file\ )?(?:photo|image|picture|pic|video|graphic|illustration|credit|caption|source)s?(?:\ credit)?\s*(?::|\||by\b|/)",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Short section headers that introduce a list of links.
+LIST_HEADER = re.compile(
+    r"^(?:just\ in|topics?|tags?|latest|trending|popular|menu|sections?|explore|features|navigation|home)\s*:?$",
+    re.IGNORECASE | re.VERBOSE,
+)

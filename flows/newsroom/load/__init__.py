@@ -1,0 +1,1 @@
+"""Load: DuckDB landing tables (DDL in sql/), and publishing the warehouse file."""

@@ -1,0 +1,97 @@
+"""Readers never break runs, and never see a half-built warehouse.
+
+A run builds into a private working copy of the published file and, when everything
+(load, clustering, dbt build and its tests) has succeeded, swaps it into place with one
+atomic rename. Analysts holding the published file open (read-only) keep reading the
+version they opened; new connections see the new one. A run that dies leaves the
+published file untouched; its working copy is discarded by the next run, which starts
+over from the published state and so completes what the dead run began.
+
+Only one run may build at a time: a lock file (flock, released by the OS even on
+SIGKILL) makes a second run wait or exit with a clear message.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class RunInProgress(RuntimeError):
+    pass
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+def work_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".building")
+
+
+@contextmanager
+def run_lock(warehouse: Path, timeout_seconds: float = 0) -> Iterator[None]:
+    """Hold the warehouse's run lock; wait up to timeout_seconds for another run to end."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path(warehouse), "a+")
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise RunInProgress(
+                        f"another run is building {warehouse} ({holder}); "
+                        f"this run did nothing. Wait for it to finish or set NEWSROOM_LOCK_TIMEOUT to wait."
+                    ) from None
+                time.sleep(0.5)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the flock
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        if candidate.exists():
+            candidate.unlink()
+
+
+def prepare_working_copy(warehouse: Path) -> Path:
+    """A fresh working copy of the published warehouse (empty if none is published yet).
+    Call with the run lock held."""
+    work = work_path(warehouse)
+    _remove(work)  # left by a run that died: its work is redone from the published state
+    if warehouse.exists():
+        shutil.copyfile(warehouse, work)
+    return work
+
+
+def publish(warehouse: Path) -> None:
+    """Atomically replace the published warehouse with the working copy (same directory,
+    so the rename is atomic). The working copy must be closed and checkpointed."""
+    work = work_path(warehouse)
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists():
+        raise RuntimeError(f"{work} still has a write-ahead log: close and checkpoint it before publishing")
+    os.replace(work, warehouse)
+    directory = os.open(warehouse.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def discard_working_copy(warehouse: Path) -> None:
+    _remove(work_path(warehouse))

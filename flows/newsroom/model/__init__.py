@@ -1,0 +1,1 @@
+"""Model: the dbt project (dbt_project/) built against a warehouse file."""

@@ -1,0 +1,213 @@
+"""The Prefect flow: input files -> extract -> annotate -> load -> cluster -> dbt build -> publish.
+
+Tasks are thin: each wires pure functions from extract/, annotate/, cluster/ and load/ over
+a batch of inputs (one task per article would cost ~40 ms of orchestration each).
+Everything is built into a working copy of the warehouse and published by atomic rename
+(see load/publish.py), so analysts reading the warehouse never block or see a half-built run.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE as NO_CACHE
+from prefect.runtime import flow_run
+
+from .annotate.annotator import Annotation, annotate
+from .cluster.stage import cluster_new_articles
+from .config import Settings
+from .extract.article import build_article
+from .extract.inputs import iter_input_files, read_documents
+from .extract.records import Article, RawDocument, Rejection
+from .load import publish, warehouse
+from .model import dbt
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    status: str = "running"
+    counts: dict = field(default_factory=lambda: dict.fromkeys(
+        ("files_seen", "articles_loaded", "articles_skipped", "rejected_inputs", "stories_created", "stories_updated"), 0))
+    stage_seconds: dict = field(default_factory=dict)
+    rejections: list[tuple[str, str, str]] = field(default_factory=list)
+    error: str | None = None
+
+    def timed(self, stage: str, started: float) -> None:
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@task(name="discover-inputs", cache_policy=NO_CACHE)
+def discover_inputs(input_path: str) -> tuple[list[str], list[Rejection]]:
+    paths, rejections = [], []
+    for item in iter_input_files(Path(input_path)):
+        (rejections if isinstance(item, Rejection) else paths).append(item if isinstance(item, Rejection) else str(item))
+    return paths, rejections
+
+
+@task(name="read-batch", cache_policy=NO_CACHE)
+def read_batch(paths: list[str], max_bytes: int) -> tuple[list[RawDocument], list[Rejection]]:
+    documents, rejections = [], []
+    for path in paths:
+        for item in read_documents(Path(path), max_bytes):
+            (rejections if isinstance(item, Rejection) else documents).append(item)
+    return documents, rejections
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Article], list[Rejection]]:
+    articles, rejections = [], []
+    for document in documents:
+        try:
+            result = build_article(document, today)
+        except Exception as exc:  # one bad page must not cost the batch
+            result = Rejection(document.source_path, "extraction_error", f"{type(exc).__name__}: {exc}", document.article_id)
+        (rejections if isinstance(result, Rejection) else articles).append(result)
+    return articles, rejections
+
+
+@task(name="annotate-batch", cache_policy=NO_CACHE, retries=1)
+def annotate_batch(articles: list[Article]) -> list[Annotation]:
+    return list(annotate(articles))
+
+
+@task(name="load-batch", cache_policy=NO_CACHE)
+def load_batch(work: str, run_id: str, articles, annotations, rejections, ledger) -> int:
+    con = warehouse.connect(work)
+    try:
+        return warehouse.load_batch(con, run_id, articles, annotations, rejections, ledger)
+    finally:
+        con.close()
+
+
+@task(name="cluster-stories", cache_policy=NO_CACHE)
+def cluster_stories(work: str, run_id: str):
+    con = warehouse.connect(work)
+    try:
+        return cluster_new_articles(con, run_id)
+    finally:
+        con.close()
+
+
+@task(name="dbt-build", cache_policy=NO_CACHE)
+def dbt_build(work: str) -> dbt.DbtResult:
+    return dbt.build(Path(work))
+
+
+def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunReport, today: date) -> None:
+    logger = get_run_logger()
+    run_id = report.run_id
+    started = time.perf_counter()
+    paths, walk_rejections = discover_inputs(input_path)
+    report.timed("discover", started)
+    report.counts["files_seen"] = len(paths)
+    pending_rejections = list(walk_rejections)
+    seen_this_run: set[str] = set()
+    for batch in _batches(paths, settings.batch_size):
+        started = time.perf_counter()
+        documents, rejections = read_batch(batch, settings.max_file_bytes)
+        pending_rejections += rejections
+        con = warehouse.connect(work)
+        try:
+            known = warehouse.known_article_ids(con, [d.article_id for d in documents])
+        finally:
+            con.close()
+        ledger, fresh = [], []
+        for document in documents:
+            if document.article_id in known or document.article_id in seen_this_run:
+                report.counts["articles_skipped"] += 1
+                ledger.append((document.source_path, document.article_id, "duplicate"))
+                continue
+            seen_this_run.add(document.article_id)
+            fresh.append(document)
+        report.timed("read", started)
+
+        started = time.perf_counter()
+        articles, rejections = extract_batch(fresh, today)
+        pending_rejections += rejections
+        report.timed("extract", started)
+
+        started = time.perf_counter()
+        annotations = annotate_batch(articles) if articles else []
+        report.timed("annotate", started)
+
+        started = time.perf_counter()
+        ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
+        report.counts["articles_loaded"] += load_batch(str(work), run_id, articles, annotations, pending_rejections, ledger)
+        report.counts["rejected_inputs"] += len(pending_rejections)
+        report.rejections += [(r.source_path, r.reason, r.detail) for r in pending_rejections]
+        pending_rejections = []
+        report.timed("load", started)
+        logger.info("batch: %d read, %d new articles, %d rejected so far", len(documents), len(articles), report.counts["rejected_inputs"])
+    if pending_rejections:  # nothing to read, but the walk itself found bad paths
+        load_batch(str(work), run_id, [], [], pending_rejections, [])
+        report.counts["rejected_inputs"] += len(pending_rejections)
+        report.rejections += [(r.source_path, r.reason, r.detail) for r in pending_rejections]
+
+    started = time.perf_counter()
+    clustered = cluster_stories(str(work), run_id)
+    report.counts["stories_created"] = clustered.stories_created
+    report.counts["stories_updated"] = clustered.stories_updated
+    report.timed("cluster", started)
+
+    started = time.perf_counter()
+    dbt_build(str(work))
+    report.timed("dbt", started)
+
+
+@flow(name="ingest-articles", log_prints=True)
+def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> dict:
+    """Ingest a file or folder of articles into the warehouse and rebuild the marts."""
+    settings = Settings()
+    input_path = str(input_path or settings.input_path)
+    target = Path(warehouse_path or settings.warehouse).resolve()
+    report = RunReport(run_id=uuid.uuid4().hex[:12])
+    flow_run_id = flow_run.get_id()
+    with publish.run_lock(target, settings.lock_timeout_seconds):
+        work = publish.prepare_working_copy(target)
+        con = warehouse.connect(work)
+        warehouse.ensure_schema(con)
+        warehouse.start_run(con, report.run_id, flow_run_id, input_path)
+        con.close()
+        try:
+            _ingest_into(work, input_path, settings, report, date.today())
+        except BaseException as exc:
+            report.status, report.error = "failed", f"{type(exc).__name__}: {exc}"
+            publish.discard_working_copy(target)
+            _record_failed_run(target, report, flow_run_id, input_path, traceback.format_exc())
+            raise
+        report.status = "success"
+        con = warehouse.connect(work)
+        warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds)
+        con.execute("checkpoint")
+        con.close()
+        publish.publish(target)
+    return {"run_id": report.run_id, "status": report.status, **report.counts,
+            "stage_seconds": report.stage_seconds, "rejections": report.rejections}
+
+
+def _record_failed_run(target: Path, report: RunReport, flow_run_id, input_path: str, trace: str) -> None:
+    """A failed run publishes nothing it built, but the published warehouse does record
+    that it ran and why it failed (a fresh copy with only the run row added)."""
+    try:
+        work = publish.prepare_working_copy(target)
+        con = warehouse.connect(work)
+        warehouse.ensure_schema(con)
+        warehouse.start_run(con, report.run_id, flow_run_id, input_path)
+        warehouse.finish_run(con, report.run_id, "failed", report.counts, report.stage_seconds, f"{report.error}\n{trace[-2000:]}")
+        con.execute("checkpoint")
+        con.close()
+        publish.publish(target)
+    except Exception:
+        publish.discard_working_copy(target)
