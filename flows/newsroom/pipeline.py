@@ -205,7 +205,8 @@ def _record_failed_run(target: Path, report: RunReport, flow_run_id, input_path:
         con = warehouse.connect(work)
         warehouse.ensure_schema(con)
         warehouse.start_run(con, report.run_id, flow_run_id, input_path)
-        warehouse.finish_run(con, report.run_id, "failed", report.counts, report.stage_seconds, f"{report.error}\n{trace[-2000:]}")
+        counts = {**report.counts, "articles_loaded": 0, "stories_created": 0, "stories_updated": 0}  # nothing was published
+        warehouse.finish_run(con, report.run_id, "failed", counts, report.stage_seconds, f"{report.error}\n{trace[-2000:]}")
         con.execute("checkpoint")
         con.close()
         publish.publish(target)

@@ -56,10 +56,11 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def normalise(surface: str) -> str:
-    surface = " ".join(surface.split())
+    edges = _EDGE_PUNCT.replace(".", "")
+    surface = " ".join(surface.split()).strip(edges)
     surface = _LEADING_THE.sub("", surface)
     surface = _POSSESSIVE.sub("", surface)
-    return surface.strip(_EDGE_PUNCT.replace(".", ""))
+    return surface.strip(edges)
 
 
 def acronym_definitions(text: str) -> dict[str, str]:

@@ -138,14 +138,15 @@ def _is_cue(token) -> bool:
         return True
     if lower not in CUE_FORMS:
         return False
-    return any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    # An active subject: "the deal was announced" names no speaker.
+    return any(c.dep_ == "nsubj" for c in token.children)
 
 
 def _subject(cue):
     if cue.lower_ == "according":
         to = next(c for c in cue.children if c.lower_ == "to")
         return next((c for c in to.children if c.dep_ == "pobj"), None)
-    return next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return next((c for c in cue.children if c.dep_ == "nsubj"), None)
 
 
 def phrase_tokens(head) -> list:
@@ -160,9 +161,9 @@ def phrase_tokens(head) -> list:
         keep.extend(child.subtree)
     low, high = min(t.i for t in keep), max(t.i for t in keep)
     doc = head.doc
-    while low < high and doc[low].is_punct:
+    while low < high and (doc[low].is_punct or doc[low].is_space):
         low += 1
-    while high > low and doc[high].is_punct:
+    while high > low and (doc[high].is_punct or doc[high].is_space):
         high -= 1
     return list(doc[low : high + 1])
 

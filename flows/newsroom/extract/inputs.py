@@ -88,8 +88,15 @@ def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
             text, encoding, guessed = lenient, "utf-8", False
             flags.append(f"invalid_utf8_replaced:{broken}")
         else:
+            # Several 8-bit code pages decode Western text identically; among the
+            # plausible ones, prefer cp1252, by far the most common for English news.
             best = from_bytes(data).best()
             encoding = best.encoding if best is not None else "cp1252"
+            try:
+                if best is None or data.decode("cp1252") == str(best):
+                    encoding = "cp1252"
+            except UnicodeDecodeError:
+                pass
             if encoding in {"ascii", "utf_8"}:
                 encoding = "cp1252"
             text, guessed = data.decode(encoding, errors="replace"), True

@@ -73,6 +73,17 @@ def classify(blocks: list[Block]) -> None:
             block.kind, block.score = "short", -0.5
         else:
             block.kind, block.score = "headline", -1.0
+    # Text after an end-of-story marker that follows real prose ("Related stories",
+    # "Dear Reader") is somebody else's: teasers, appeals, comments. It can still win if
+    # the page has nothing better, but never against the story before the marker.
+    prose_words, ended = 0, False
+    for block in blocks:
+        if ended and block.score > 0:
+            block.score *= 0.2
+        elif block.kind == "prose":
+            prose_words += block.words
+        elif block.kind == "end" and prose_words >= 80:
+            ended = True
     # A run of three or more headline-like lines is a list of links to other stories.
     run: list[Block] = []
     for block in blocks + [Block(-1, "", 0, kind="sentinel")]:

@@ -1,0 +1,176 @@
+"""End to end on the two seed articles: the flow, dbt build (with its tests), and the marts
+checked with SQL, point by point. The second run goes through the `newsroom` command."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT, SAMPLE
+
+TABLES = ["marts.articles", "marts.sources", "marts.entities", "marts.entity_mentions", "marts.quotes",
+          "marts.stories", "marts.article_links", "landing.articles", "landing.entity_mentions",
+          "landing.quotes", "landing.story_members", "ops.rejected_inputs", "ops.input_files"]
+
+
+@dataclass
+class SeedWarehouse:
+    path: Path
+    first: dict
+    counts_first: dict
+    counts_second: dict
+    cli_output: str
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def one(self, sql: str, params=None):
+        rows = self.query(sql, params)
+        assert len(rows) == 1, rows
+        return rows[0]
+
+
+def _counts(path: Path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def seed(prefect_harness, tmp_path_factory) -> SeedWarehouse:
+    from newsroom.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("seed") / "news.duckdb"
+    first = ingest(input_path=str(SAMPLE), warehouse_path=str(path))
+    counts_first = _counts(path)
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home"))}
+    env.pop("PREFECT_API_URL", None)  # the command runs as a user would: its own local API
+    cli = subprocess.run(
+        [str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(SAMPLE), "--warehouse", str(path)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    return SeedWarehouse(path, first, counts_first, _counts(path), cli.stdout)
+
+
+def _article(seed: SeedWarehouse, external_id: str) -> dict:
+    con = duckdb.connect(str(seed.path), read_only=True)
+    try:
+        cursor = con.execute("select * from marts.articles where external_id = ?", [external_id])
+        names = [d[0] for d in cursor.description]
+        (row,) = cursor.fetchall()
+        return dict(zip(names, row))
+    finally:
+        con.close()
+
+
+ORIGINAL, REWRITE = "000_7f6db8f0b9f32e1f", "002_d280f2439bfbc428"
+
+
+def test_first_run_loads_both_articles(seed):
+    assert seed.first["status"] == "success"
+    assert seed.first["articles_loaded"] == 2 and seed.first["rejected_inputs"] == 0
+
+
+def test_both_articles_are_one_story_published_on_the_same_day(seed):
+    rows = seed.query("select story_id, published_date::varchar from marts.articles")
+    assert len(rows) == 2
+    assert len({r[0] for r in rows}) == 1
+    assert {r[1] for r in rows} == {"2022-09-22"}
+    story_id, article_count, first_published = seed.one(
+        "select story_id, article_count, first_published::varchar from marts.stories")
+    assert story_id == rows[0][0] and article_count == 2 and first_published == "2022-09-22"
+
+
+def test_original_body_is_the_story_without_page_furniture(seed):
+    body = _article(seed, ORIGINAL)["body_text"]
+    assert body.startswith("North Korea says it hasn't exported") or body.startswith("North Korea denies")
+    for furniture in ("JUST IN", "You are here", "Photo: Unsplash", "Dear Reader", "First Published", "RECOMMENDED FOR YOU"):
+        assert furniture not in body
+
+
+def test_original_metadata(seed):
+    article = _article(seed, ORIGINAL)
+    assert article["outlet"] == "Business Standard"
+    assert article["wire_agency"] == "AP"
+    assert article["dateline"] == "Seoul"
+    assert article["syndication"] == "original" and article["derived_from_article_id"] is None
+
+
+def test_rewrite_derives_from_the_credited_original(seed):
+    original, rewrite = _article(seed, ORIGINAL), _article(seed, REWRITE)
+    assert rewrite["syndication"] == "rewrite"
+    assert rewrite["derived_from_article_id"] == original["article_id"]
+    relation, alignment = seed.one(
+        "select relation, sentence_alignment from marts.article_links where article_id = ? and linked_article_id = ?",
+        [rewrite["article_id"], original["article_id"]])
+    assert relation == "rewrite" and alignment >= 0.5
+
+
+@pytest.mark.parametrize("variants", [
+    ["North Korea", "North Korea's", "DPRK", "Democratic People's Republic of Korea"],
+    ["US", "U.S.", "the United States"],
+])
+def test_entity_variants_are_one_entity(seed, variants):
+    ids = set()
+    for variant in variants:
+        surface = variant.removeprefix("the ").removesuffix("'s")
+        rows = seed.query("""
+            select distinct m.entity_id from marts.entity_mentions m
+            where replace(m.mention_text, '’', '''') = ?""", [surface])
+        assert rows, f"no mention of {variant!r}"
+        ids |= {r[0] for r in rows}
+    assert len(ids) == 1, ids
+    (aliases,) = seed.one("select aliases from marts.entities where entity_id = ?", [ids.pop()])
+    assert len(aliases) >= 2
+
+
+def test_mention_offsets_point_into_the_body(seed):
+    bad = seed.query("""
+        select m.mention_text, substr(a.body_text, m.start_char + 1, m.end_char - m.start_char)
+        from marts.entity_mentions m join marts.articles a using (article_id)
+        where substr(a.body_text, m.start_char + 1, m.end_char - m.start_char) <> m.mention_text""")
+    assert bad == []
+    bad_quotes = seed.query("""
+        select q.quote_text from marts.quotes q join marts.articles a using (article_id)
+        where substr(a.body_text, q.start_char + 1, q.end_char - q.start_char) <> q.quote_text""")
+    assert bad_quotes == []
+
+
+@pytest.mark.parametrize("fragment", ["keep its mouth shut", "We have never exported weapons or ammunition to Russia"])
+def test_quotes_are_attributed_to_the_north_korean_official(seed, fragment):
+    speaker, kind = seed.one("""
+        select q.speaker_text, q.speaker_kind from marts.quotes q join marts.articles a using (article_id)
+        where a.external_id = ? and contains(q.quote_text, ?)""", [ORIGINAL, fragment])
+    assert "official" in speaker.lower() and speaker.lower() not in ("he", "the official")
+    assert "north korean" in speaker.lower()
+    assert kind == "anonymous_official"
+
+
+def test_sources_hold_the_outlet_and_the_agency(seed):
+    rows = set(seed.query("select name, source_type from marts.sources"))
+    assert ("Business Standard", "outlet") in rows and ("AP", "wire_agency") in rows
+
+
+def test_rerun_changes_no_row_count_and_both_runs_are_recorded(seed):
+    assert seed.counts_second == seed.counts_first
+    runs = seed.query("select status, articles_loaded, articles_skipped, finished_at is not null from ops.runs order by started_at")
+    assert runs == [("success", 2, 0, True), ("success", 0, 2, True)]
+
+
+def test_command_prints_a_summary(seed):
+    out = seed.cli_output
+    assert "0 new articles, 2 already loaded" in out
+    for line in ("articles", "stories", "entities", "quotes", "rejected inputs"):
+        assert line in out

@@ -1,0 +1,135 @@
+"""Reading and decoding inputs: every bad input gets a clear reason, nothing else is lost."""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+
+import pytest
+
+from newsroom.extract.inputs import DecodeError, decode_bytes, iter_input_files, read_documents, split_seed_header
+from newsroom.extract.records import RawDocument, Rejection, content_id
+
+STORY = "North Korea says it hasn't exported any weapons to Russia, an official said on Thursday in Seoul."
+
+
+def _read(path, **kw):
+    return list(read_documents(path, **kw))
+
+
+def test_seed_header_is_split_from_the_first_page_line():
+    assert split_seed_header(" date 2022-09-22 JUST IN\nmore") == ("2022-09-22", "JUST IN\nmore")
+    assert split_seed_header("No header here\n") == (None, "No header here\n")
+
+
+def test_content_id_ignores_whitespace_differences_only():
+    assert content_id("a  b\r\nc ") == content_id("a b c")
+    assert content_id("a b c") != content_id("a b d")
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty_file"),
+    (b"  \n\t \n", "empty_file"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary_file"),
+    (bytes(range(256)) * 8, "binary_file"),
+])
+def test_unreadable_content_is_rejected_with_a_reason(tmp_path, data, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    (item,) = _read(path)
+    assert isinstance(item, Rejection)
+    assert item.reason == reason
+    assert item.detail
+
+
+def test_utf16_with_bom_is_decoded():
+    text, encoding, guessed, flags = decode_bytes(codecs.BOM_UTF16_LE + STORY.encode("utf-16-le"))
+    assert text == STORY and encoding == "utf-16" and not guessed and flags == []
+
+
+def test_cp1252_is_decoded_correctly_and_the_guess_recorded():
+    original = "“We won’t pay,” said the café’s owner – a résumé of 2,000 € in fees. " * 3
+    text, encoding, guessed, _ = decode_bytes(original.encode("cp1252"))
+    assert guessed
+    assert text == original
+    assert encoding.replace("_", "").lower() in {"cp1252", "windows1252"}
+
+
+def test_invalid_utf8_bytes_are_replaced_not_fatal():
+    data = ("Café owners in Zürich said prices rose. " * 5).encode() + b"\xff\xfe broken \xc3"
+    text, encoding, guessed, flags = decode_bytes(data)
+    assert encoding == "utf-8" and not guessed
+    assert "Zürich" in text and "\ufffd" in text
+    assert any(f.startswith("invalid_utf8_replaced") for f in flags)
+
+
+def test_nul_bytes_inside_text_are_removed_and_flagged():
+    text, _, _, flags = decode_bytes(STORY.encode()[:20] + b"\x00" + STORY.encode()[20:])
+    assert text == STORY and "nul_bytes_removed" in flags
+
+
+def test_file_over_the_size_limit_is_rejected_unread(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text(STORY * 100)
+    (item,) = _read(path, max_bytes=1000)
+    assert item.reason == "file_too_large" and "1000" in item.detail
+
+
+def test_unsupported_extension_is_rejected(tmp_path):
+    path = tmp_path / "photo.png"
+    path.write_bytes(b"\x89PNG....")
+    (item,) = _read(path)
+    assert item.reason == "unsupported_format"
+
+
+def test_jsonl_good_lines_survive_bad_ones(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "a1", "text": STORY, "url": "https://example.com/a1", "date": "2022-09-22", "outlet": "Example"}),
+        '{"id": "a2", "text": "unterminated',
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "a3"}),
+        json.dumps({"id": "a4", "text": 42}),
+        json.dumps({"id": "a5", "html": f"<html><body><p>{STORY}</p></body></html>"}),
+        "",
+    ]
+    path.write_text("\n".join(lines))
+    items = _read(path)
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    rejected = {i.source_path.rsplit("#", 1)[1]: i.reason for i in items if isinstance(i, Rejection)}
+    assert [d.external_id for d in docs] == ["a1", "a5"]
+    assert docs[0].url == "https://example.com/a1" and docs[0].outlet == "Example" and docs[0].date == "2022-09-22"
+    assert docs[1].html is not None and docs[1].text is None
+    assert rejected == {"L2": "invalid_json", "L3": "invalid_record", "L4": "missing_field", "L5": "invalid_field_type"}
+
+
+def test_walk_survives_symlink_loops_dangling_links_and_dirs_named_like_files(tmp_path):
+    (tmp_path / "x.txt").mkdir()
+    (tmp_path / "x.txt" / "inner.txt").write_text(STORY)
+    (tmp_path / "top.txt").write_text(STORY)
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    items = list(iter_input_files(tmp_path))
+    files = sorted(str(p.relative_to(tmp_path)) for p in items if not isinstance(p, Rejection))
+    reasons = sorted(r.reason for r in items if isinstance(r, Rejection))
+    assert files == ["top.txt", "x.txt/inner.txt"]
+    assert reasons == ["symlink_loop", "unreadable"]
+
+
+def test_unreadable_file_is_rejected(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text(STORY)
+    path.chmod(0)
+    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
+        def denied(self):
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr(type(path), "read_bytes", denied)
+    (item,) = _read(path)
+    assert item.reason == "unreadable" and "denied" in item.detail.lower()
+
+
+def test_decode_error_carries_reason():
+    with pytest.raises(DecodeError) as caught:
+        decode_bytes(b"%PDF-1.4 ...")
+    assert caught.value.reason == "binary_file"

@@ -1,0 +1,133 @@
+"""The plain-text block classifier and the metadata readers, on the seeds and on pages
+written here to exercise one signal each."""
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
+from newsroom.extract import metadata
+from newsroom.extract.article import build_article
+from newsroom.extract.plaintext import extract_body
+from newsroom.extract.records import Article, RawDocument, Rejection
+
+TODAY = date(2026, 1, 1)
+PARAGRAPH = ("The city council voted on Tuesday to expand the bus network, a decision that "
+             "officials said would add twelve routes and cost about four million dollars a year.")
+PARAGRAPHS = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday"), PARAGRAPH.replace("twelve", "ten"),
+              PARAGRAPH.replace("four", "five")]
+FURNITURE = ["Home", "World", "Business", "Sign up for our newsletter", "Share this article"]
+
+
+def test_seed_body_starts_at_the_story_and_drops_the_furniture():
+    body = extract_body(read_seed(SEED_ORIGINAL)).body
+    assert body.startswith("North Korea says it hasn't exported")
+    for furniture in ("JUST IN", "You are here", "Photo: Unsplash", "Dear Reader", "First Published",
+                      "RECOMMENDED FOR YOU", "Topics", "subscribe", "syndicated feed"):
+        assert furniture not in body
+    assert body.rstrip().endswith("Donetsk and Luhansk.")
+    assert "keep its mouth shut" in body
+
+
+def test_clean_text_is_kept_whole():
+    text = read_seed(SEED_REWRITE)
+    body = extract_body(text).body
+    assert body.split() == text.split()
+
+
+def test_headline_list_is_not_the_story_even_between_stories():
+    headlines = [f"Minister {n} resigns after row over budget plans in capital" for n in range(6)]
+    page = "\n".join(FURNITURE + headlines + PARAGRAPHS + headlines)
+    body = extract_body(page).body
+    assert body.split("\n\n") == PARAGRAPHS
+
+
+def test_end_marker_stops_the_story_even_before_long_paragraphs():
+    appeal = ("We rely on readers like you to keep our reporting going, and every contribution, "
+              "however small, helps us cover the stories that matter to your community.")
+    page = "\n".join(PARAGRAPHS[:3] + ["Related stories", appeal, appeal, appeal])
+    body = extract_body(page).body
+    assert body.split("\n\n") == PARAGRAPHS[:3]
+
+
+def test_metadata_of_the_seed_original():
+    extraction = extract_body(read_seed(SEED_ORIGINAL))
+    assert metadata.title_from_page(extraction) == "North Korea denies US claims of sending arms to Russia amid Ukraine war"
+    assert metadata.outlet(extraction) == "Business Standard"
+    assert metadata.wire_agency(extraction) == "AP"
+    assert metadata.dateline(extraction) == "Seoul"
+    assert metadata.byline(extraction) is None
+    assert metadata.date_from_page(extraction, TODAY) == date(2022, 9, 22)
+
+
+def test_dateline_and_agency_from_the_first_line():
+    page = "\n".join(FURNITURE + ["WASHINGTON (Reuters) - " + PARAGRAPH, PARAGRAPH, PARAGRAPH])
+    extraction = extract_body(page)
+    assert metadata.wire_agency(extraction) == "Reuters"
+    assert metadata.dateline(extraction) == "Washington"
+
+
+def test_agency_from_a_contributed_line_and_a_byline():
+    page = "\n".join(["By Jane Doe and John Roe", PARAGRAPH, PARAGRAPH,
+                      "The Associated Press contributed to this report."])
+    extraction = extract_body(page)
+    assert metadata.wire_agency(extraction) == "AP"
+    assert metadata.byline(extraction) == "Jane Doe and John Roe"
+
+
+def test_unknown_metadata_is_null_not_a_guess():
+    extraction = extract_body("\n".join([PARAGRAPH] * 3))
+    assert metadata.title_from_page(extraction) is None
+    assert metadata.outlet(extraction) is None
+    assert metadata.wire_agency(extraction) is None
+    assert metadata.dateline(extraction) is None
+    assert metadata.date_from_page(extraction, TODAY) is None
+
+
+def test_dates_in_the_future_or_malformed_are_never_used():
+    assert metadata.parse_date("Published March 3, 2031", TODAY) is None
+    assert metadata.parse_date("2022-13-45", TODAY) is None
+    assert metadata.parse_date("First Published: Thu, September 22 2022. 08:17 IST", TODAY) == date(2022, 9, 22)
+    assert metadata.parse_date("22 Sept 2022", TODAY) == date(2022, 9, 22)
+
+
+def _doc(text: str, **kw) -> RawDocument:
+    return RawDocument(source_path="x.txt", external_id="x", input_format="txt", text=text, **kw)
+
+
+def test_future_and_malformed_header_dates_are_flagged_and_dropped():
+    body = "\n".join([PARAGRAPH] * 3)
+    future = build_article(_doc(body, date="2099-01-01"), TODAY)
+    malformed = build_article(_doc(body, date="2022-13-45"), TODAY)
+    assert isinstance(future, Article) and future.published_date is None and "future_date_ignored" in future.quality_flags
+    assert isinstance(malformed, Article) and malformed.published_date is None and "invalid_date_given" in malformed.quality_flags
+
+
+def test_index_page_without_a_story_is_rejected_with_a_reason():
+    page = "\n".join(FURNITURE + [f"Headline number {n} about the economy today" for n in range(30)])
+    result = build_article(_doc(page), TODAY)
+    assert isinstance(result, Rejection) and result.reason == "no_article_body"
+    assert "words" in result.detail
+
+
+def test_html_article_uses_trafilatura_and_htmldate():
+    html = f"""<html><head><title>Council expands buses | City Times</title>
+    <meta property="og:site_name" content="City Times">
+    <meta property="article:published_time" content="2021-05-04T10:00:00Z"></head>
+    <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+    <article><h1>Council expands buses</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH.replace('Tuesday', 'Monday')}</p>
+    <p>{PARAGRAPH.replace('twelve', 'ten')}</p></article>
+    <footer>Copyright 2021 City Times. All rights reserved.</footer></body></html>"""
+    article = build_article(RawDocument(source_path="a.html", external_id="a", input_format="html", html=html), TODAY)
+    assert isinstance(article, Article)
+    assert article.extraction_method == "trafilatura"
+    assert article.published_date == date(2021, 5, 4)
+    assert article.title.startswith("Council expands buses")
+    assert article.outlet == "City Times"
+    assert "Home" not in article.body_text and "All rights reserved" not in article.body_text
+    assert article.body_text.count("bus network") == 3
+
+
+def test_truncated_html_does_not_raise():
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH[:60]}"
+    article = build_article(RawDocument(source_path="t.html", external_id="t", input_format="html", html=html), TODAY)
+    assert isinstance(article, Article) and "bus network" in article.body_text
