@@ -19,7 +19,6 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
 
-from .annotate.annotator import Annotation, annotate
 from .cluster.stage import cluster_new_articles
 from .config import Settings
 from .extract.article import build_article
@@ -78,7 +77,9 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
 
 
 @task(name="annotate-batch", cache_policy=NO_CACHE, retries=1)
-def annotate_batch(articles: list[Article]) -> list[Annotation]:
+def annotate_batch(articles: list[Article]) -> list:
+    from .annotate.annotator import annotate  # spaCy loads in seconds: only when there is work
+
     return list(annotate(articles))
 
 

@@ -7,14 +7,13 @@ only new articles are hashed.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
-from datasketch import MinHash, MinHashLSH
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..load.warehouse import now
 from . import stories
@@ -26,19 +25,32 @@ COPY_LSH_THRESHOLD = 0.3
 TOPIC_LSH_THRESHOLD = 0.15
 SAME_STORY_COSINE = 0.3
 SAME_STORY_DAYS = 7
-_PROTOTYPE = MinHash(num_perm=NUM_PERM)
 
 
+# datasketch and scikit-learn take seconds to import (scipy): imported where used, so a run
+# with nothing new to cluster does not pay for them.
 def signature(values: set[int]) -> np.ndarray:
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x)
     if values:
         minhash.update_batch(np.fromiter(values, dtype=np.uint64, count=len(values)))
     return minhash.hashvalues
 
 
-def _minhash(values) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, scheme=_PROTOTYPE.scheme,
-                   hashvalues=np.asarray(values, dtype=_PROTOTYPE.hashvalues.dtype))
+def _minhash(values):
+    from datasketch import MinHash
+
+    prototype = _prototype()
+    return MinHash(num_perm=NUM_PERM, scheme=prototype.scheme,
+                   hashvalues=np.asarray(values, dtype=prototype.hashvalues.dtype))
+
+
+@functools.cache
+def _prototype():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM)
 
 
 @dataclass
@@ -61,6 +73,8 @@ def _store_signatures(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, new_ids: set[str]) -> set[tuple[str, str]]:
+    from datasketch import MinHashLSH
+
     copy_lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
     topic_lsh = MinHashLSH(threshold=TOPIC_LSH_THRESHOLD, num_perm=NUM_PERM)
     new_sigs = {}
@@ -152,8 +166,10 @@ def _within_window(a: ArticleFacts, b: ArticleFacts) -> bool:
     return abs((a.published_date - b.published_date).days) <= SAME_STORY_DAYS
 
 
-def _tfidf(con: duckdb.DuckDBPyConnection) -> TfidfVectorizer:
+def _tfidf(con: duckdb.DuckDBPyConnection):
     """TF-IDF over content stems, document frequencies from the whole warehouse."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     bodies = [r[0] for r in con.execute("select body_text from landing.articles").fetchall()]
     vectorizer = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True, min_df=1)
     vectorizer.fit(bodies)

@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
-from ..annotate.annotator import Annotation
 from ..config import SQL_DIR
 from ..extract.records import Article, Rejection
+
+if TYPE_CHECKING:
+    from ..annotate.annotator import Annotation
 
 
 def connect(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

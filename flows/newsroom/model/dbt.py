@@ -5,6 +5,7 @@ guarantees every dbt-duckdb connection is closed (and the file unlocked) when it
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -35,7 +36,6 @@ def dbt_env(warehouse: Path) -> dict[str, str]:
         "NEWSROOM_DBT_WAREHOUSE": str(Path(warehouse).resolve()),
         "DBT_PROFILES_DIR": str(DBT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_PARTIAL_PARSE": "false",
     }
 
 
@@ -51,16 +51,26 @@ def run_dbt(args: list[str], warehouse: Path, target_path: Path | None = None) -
     return subprocess.run(command, env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True)
 
 
+def target_path(warehouse: Path) -> Path:
+    """dbt's target directory for builds of one warehouse. Kept between runs so that dbt
+    re-parses only what changed (it re-parses everything when the profile's path changes,
+    hence one directory per warehouse); the run lock keeps one build per warehouse at a time.
+    The working copy's path is fixed per warehouse, so this is stable across runs."""
+    digest = hashlib.sha256(str(Path(warehouse).resolve()).encode()).hexdigest()[:12]
+    return DBT_DIR / "target" / f"build-{digest}"
+
+
 def build(warehouse: Path) -> DbtResult:
     """`dbt build` (models and their tests) against `warehouse`; raises with the failing
     nodes' messages if anything fails."""
-    with tempfile.TemporaryDirectory(prefix="newsroom-dbt-") as tmp:
-        target = Path(tmp) / "target"
-        completed = run_dbt(["build", "--log-path", str(Path(tmp) / "logs")], warehouse, target)
-        results_file = target / "run_results.json"
-        if not results_file.exists():
-            raise DbtBuildError(f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
-        results = json.loads(results_file.read_text())
+    target = target_path(warehouse)
+    results_file = target / "run_results.json"
+    results_file.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
+        completed = run_dbt(["build", "--log-path", logs], warehouse, target)
+    if not results_file.exists():
+        raise DbtBuildError(f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+    results = json.loads(results_file.read_text())
     statuses = [r["status"] for r in results["results"]]
     failures = [f"{r['unique_id']}: {r.get('message')}" for r in results["results"] if r["status"] in ("error", "fail")]
     outcome = DbtResult(
