@@ -174,3 +174,23 @@ def test_command_prints_a_summary(seed):
     assert "0 new articles, 2 already loaded" in out
     for line in ("articles", "stories", "entities", "quotes", "rejected inputs"):
         assert line in out
+
+
+def test_every_model_and_column_is_described(seed):
+    """Compare the columns that exist in the warehouse with the dbt YAML descriptions."""
+    import yaml
+
+    described: dict[str, dict[str, str]] = {}
+    model_descriptions: dict[str, str] = {}
+    for path in (ROOT / "dbt_project" / "models").rglob("*.yml"):
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            model_descriptions[model["name"]] = model.get("description", "")
+            described[model["name"]] = {c["name"]: c.get("description", "") for c in model.get("columns", [])}
+    relations = seed.query("""
+        select table_schema, table_name, column_name from information_schema.columns
+        where table_schema in ('staging', 'intermediate', 'marts')""")
+    assert {r[0] for r in relations} == {"staging", "intermediate", "marts"}
+    missing = [f"{schema}.{table}.{column}" for schema, table, column in relations
+               if not described.get(table, {}).get(column, "").strip()]
+    assert missing == []
+    assert all(model_descriptions[table].strip() for _, table, _ in relations)
