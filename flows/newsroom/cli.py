@@ -63,6 +63,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "extraction":
+        from .evaluate import extraction
+
+        extraction.run(Path(args.data or DEFAULT_EVAL / "extraction" / "aeb"), worst=args.worst)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsroom", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     show = commands.add_parser("summary", help="row counts of the published warehouse")
     show.add_argument("--warehouse")
     show.set_defaults(func=cmd_summary)
+
+    evaluate = commands.add_parser("eval", help="score a stage on labelled data (../shared/eval by default)")
+    evaluate.add_argument("what", choices=["extraction"])
+    evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
+    evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
+    evaluate.set_defaults(func=cmd_eval)
 
     args = parser.parse_args(argv)
     return args.func(args)
