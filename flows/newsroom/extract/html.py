@@ -74,10 +74,7 @@ def extract_html(html: str, url: str | None, today: date) -> HtmlResult:
 
     body = title = author = sitename = None
     try:
-        document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            favor_precision=False, deduplicate=False,
-        )
+        document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception:  # trafilatura raises assorted parser errors on broken markup
         document = None
     if document is not None:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from .lexicon import BOILERPLATE, CREDIT, END_OF_STORY, LIST_HEADER
 
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# Chinese and Japanese write no spaces: count two ideographs or kana as a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PIPES = re.compile(r"\s[|»•·]\s")
 
 MIN_BODY_WORDS = 40
@@ -49,7 +51,12 @@ class Extraction:
 
 def split_blocks(text: str) -> list[Block]:
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    return [Block(i, line, len(_WORD.findall(line))) for i, line in enumerate(x for x in lines if x)]
+    return [Block(i, line, count_words(line)) for i, line in enumerate(x for x in lines if x)]
+
+
+def count_words(text: str) -> int:
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + (cjk + 1) // 2
 
 
 def classify(blocks: list[Block]) -> None:
@@ -59,8 +66,11 @@ def classify(blocks: list[Block]) -> None:
         terminal = bool(_TERMINAL.search(text))
         if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
             block.kind, block.score = "end", -50.0
-        elif CREDIT.match(text) or LIST_HEADER.match(text) or (BOILERPLATE.search(text) and words < 60):
+        elif is_furniture(text, words, terminal):
             block.kind, block.score = "furniture", -4.0
+        elif BOILERPLATE.search(text):
+            # a long sentence that mentions subscribers or cookies is usually still prose
+            block.kind, block.score = "prose", 0.5 if terminal else -1.0
         elif _PIPES.search(text) and not terminal:
             block.kind, block.score = "furniture", -2.0
         elif words >= 12 and terminal:
@@ -96,6 +106,13 @@ def classify(blocks: list[Block]) -> None:
         run = []
 
 
+def is_furniture(text: str, words: int, terminal: bool) -> bool:
+    """Credits, list headers, and short lines made of furniture phrases."""
+    if CREDIT.match(text) or LIST_HEADER.match(text):
+        return True
+    return bool(BOILERPLATE.search(text)) and (words < 15 or (words < 25 and not terminal))
+
+
 def best_region(blocks: list[Block]) -> tuple[int, int, float]:
     """Maximum-sum contiguous run of block scores: (start, end, total)."""
     best = (0, 0, float("-inf"))
@@ -126,3 +143,28 @@ def extract_body(text: str) -> Extraction:
     if len(texts) > 1 and texts[1].startswith(texts[0].rstrip(".")[:80]):
         kept, texts = kept[1:], texts[1:]
     return Extraction("\n\n".join(texts), blocks, start, end, kept)
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def tidy_body(body: str, title: str | None = None) -> str:
+    """Furniture left inside an extracted body (by trafilatura, say): the headline repeated
+    as the first line, share and newsletter prompts, credits, and everything from an
+    end-of-story marker on. Short lines that are not furniture (subheadings) stay."""
+    folded_title = _fold(title) if title else None
+    kept, prose_words = [], 0
+    for block in split_blocks(body):
+        text = block.text
+        if not kept and folded_title and _fold(text) == folded_title:
+            continue
+        if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
+            if prose_words >= 80:
+                break
+            continue
+        if is_furniture(text, block.words, bool(_TERMINAL.search(text))):
+            continue
+        kept.append(text)
+        prose_words += block.words
+    return "\n\n".join(kept) if kept else body
