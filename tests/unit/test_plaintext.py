@@ -44,9 +44,16 @@ def test_headline_list_is_not_the_story_even_between_stories():
 def test_end_marker_stops_the_story_even_before_long_paragraphs():
     appeal = ("We rely on readers like you to keep our reporting going, and every contribution, "
               "however small, helps us cover the stories that matter to your community.")
-    page = "\n".join(PARAGRAPHS[:3] + ["Related stories", appeal, appeal, appeal])
+    page = "\n".join(PARAGRAPHS[:3] + ["Dear Reader,", appeal, appeal.replace("small", "modest"), appeal.upper()])
     body = extract_body(page).body
     assert body.split("\n\n") == PARAGRAPHS[:3]
+
+
+def test_link_boxes_and_ads_inside_the_story_do_not_cut_it():
+    page = "\n".join(FURNITURE + PARAGRAPHS[:2] + ["Advertisement", "Related stories",
+                      "Minister resigns after row over budget plans", "Floods hit the north for a third day running",
+                      "Read more: the bus network explained"] + PARAGRAPHS[2:])
+    assert extract_body(page).body.split("\n\n") == PARAGRAPHS
 
 
 def test_metadata_of_the_seed_original():

@@ -6,23 +6,33 @@ import re
 END_OF_STORY = re.compile(
     r"""^(?:
         dear\ readers?,?
-      | recommended(?:\ for\ you|\ stories|\ articles)?
-      | related(?:\ stories|\ articles|\ news|\ posts|\ content|\ coverage|\ topics)?:?
-      | (?:you|we\ think\ you)\ (?:may|might)\ (?:also\ )?(?:like|enjoy)
-      | more\ (?:stories|news|from\ .{2,40}|on\ this\ story|in\ .{2,30})
-      | read\ (?:more|next|also)\s*:?
       | (?:\d+\ )?comments?(?:\ \(\d+\))?:?
       | leave\ a\ (?:comment|reply)
       | about\ the\ authors?
-      | share\ (?:this|the)\ (?:article|story|post)\s*:?
       | (?:first|last)\ published\b.*
       | (?:©|\(c\)|copyright\b).*
       | all\ rights\ reserved.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Printed in the middle of stories as often as after them: skipped, but not an end.
+INLINE_FURNITURE = re.compile(
+    r"""^(?:
+        advertisement(?:\s*[-–:]?\s*(?:story\ continues\ below|continue\ reading\ below))?
+      | recommended(?:\ for\ you|\ stories|\ articles|\ videos?)?
+      | related(?:\ stories|\ articles|\ news|\ posts|\ content|\ coverage|\ topics|\ links)?:?
+      | (?:you|we\ think\ you)\ (?:may|might)\ (?:also\ )?(?:like|enjoy)
+      | more\ (?:stories|news|from\ .{2,40}|on\ this\ story|in\ .{2,40}|.{2,30}\ news)
       | trending(?:\ now|\ stories)?
-      | most\ (?:read|popular|viewed)
+      | most\ (?:read|popular|viewed|shared)
       | (?:top|latest)\ (?:stories|news|headlines)
-      | also\ read\s*:?
-      | advertisement\ ?-?\ ?(?:story\ continues\ below)?
+      | don'?t\ miss
+      | (?:read|see|watch)\ (?:more|next|also)\b.{0,120}
+      | also\ (?:read|see|watch)\b.{0,120}
+      | share\ (?:this|the)\ (?:article|story|post|page)\s*:?
+      | (?:story|article)\ continues\ (?:below|after).*
+      | sponsored(?:\ content)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

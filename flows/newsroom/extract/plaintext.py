@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import BOILERPLATE, CREDIT, END_OF_STORY, LIST_HEADER
+from .lexicon import BOILERPLATE, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -21,6 +21,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PIPES = re.compile(r"\s[|»•·]\s")
 
 MIN_BODY_WORDS = 40
+_LINK_BOX = -0.5  # score of an inline link-box header or ad marker
 
 
 @dataclass
@@ -66,6 +67,9 @@ def classify(blocks: list[Block]) -> None:
         terminal = bool(_TERMINAL.search(text))
         if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
             block.kind, block.score = "end", -50.0
+        elif words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>")):
+            # dropped, but barely held against the region: stories continue after these
+            block.kind, block.score = "furniture", _LINK_BOX
         elif is_furniture(text, words, terminal):
             block.kind, block.score = "furniture", -4.0
         elif BOILERPLATE.search(text):
@@ -94,6 +98,16 @@ def classify(blocks: list[Block]) -> None:
             prose_words += block.words
         elif block.kind == "end" and prose_words >= 80:
             ended = True
+    # Lines after a link-box header ("Related stories", "Read more") up to the next
+    # paragraph are the box's links, not subheadings.
+    in_box = False
+    for block in blocks:
+        if block.kind == "furniture" and block.score == _LINK_BOX:
+            in_box = True
+        elif block.kind == "prose":
+            in_box = False
+        elif in_box and block.kind in ("headline", "short"):
+            block.kind, block.score = "furniture", -1.0
     # A run of three or more headline-like lines is a list of links to other stories.
     run: list[Block] = []
     for block in blocks + [Block(-1, "", 0, kind="sentinel")]:
@@ -108,9 +122,13 @@ def classify(blocks: list[Block]) -> None:
 
 def is_furniture(text: str, words: int, terminal: bool) -> bool:
     """Credits, list headers, and short lines made of furniture phrases."""
-    if CREDIT.match(text) or LIST_HEADER.match(text):
+    if CREDIT.match(text) or LIST_HEADER.match(text) or (words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>"))):
         return True
-    return bool(BOILERPLATE.search(text)) and (words < 15 or (words < 25 and not terminal))
+    if not BOILERPLATE.search(text):
+        return False
+    # short lines, and editors' notes in parentheses ("(This story was auto-generated from
+    # a syndicated feed.)"), whatever their length
+    return words < 15 or (words < 25 and not terminal) or (text.startswith("(") and text.rstrip(".").endswith(")"))
 
 
 def best_region(blocks: list[Block]) -> tuple[int, int, float]:
