@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install run test clean
+.PHONY: install run test eval clean
 
 install: $(STAMP)
 
@@ -32,6 +32,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Quality figures on the labelled data in ../shared/eval (not part of make test: minutes).
+eval: $(STAMP)
+	$(BIN)/newsroom eval extraction
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .prefect

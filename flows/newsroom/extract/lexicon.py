@@ -6,7 +6,12 @@ import re
 END_OF_STORY = re.compile(
     r"""^(?:
         dear\ readers?,?
-      | (?:\d+\ )?comments?(?:\ \(\d+\))?:?
+      | \[?\s*\d+\ comments?\s*\]?:?
+      | comments?\ \(\d+\):?
+      | (?:view|show|read|load|see)\ (?:all\ |the\ )?(?:\d+\ )?comments?
+      | (?:top\ rated|most\ recent|latest|reader)\ comments?
+      | join\ the\ (?:conversation|discussion)
+      | about\ (?!the\ (?:plan|case|study)\b)[\w.&'’ -]{2,40}
       | leave\ a\ (?:comment|reply)
       | about\ the\ authors?
       | (?:first|last)\ published\b.*
@@ -20,6 +25,8 @@ END_OF_STORY = re.compile(
 INLINE_FURNITURE = re.compile(
     r"""^(?:
         advertisement(?:\s*[-–:]?\s*(?:story\ continues\ below|continue\ reading\ below))?
+      | continue\ reading(?:\ below|\ the\ (?:main\ )?story)?
+      | comments?
       | recommended(?:\ for\ you|\ stories|\ articles|\ videos?)?
       | related(?:\ stories|\ articles|\ news|\ posts|\ content|\ coverage|\ topics|\ links)?:?
       | (?:you|we\ think\ you)\ (?:may|might)\ (?:also\ )?(?:like|enjoy)
@@ -44,7 +51,8 @@ BOILERPLATE = re.compile(
       | \bsign\ (?:up|in)\b | \blog\ ?in\b | \bnewsletters?\b
       | \bcookies?\b | \bprivacy\ (?:policy|notice)\b | \bterms\ (?:of|and)\ (?:use|service|conditions)\b
       | \ball\ rights\ reserved\b | ^©
-      | \bclick\ here\b | \bfollow\ us\b | \bshare\ (?:on|this|via)\b
+      | \bclick(?:ing)?\ here\b | \bfollow\ us\b | ^follow\ .{1,30}\ on\b | \bshare\ (?:on|this|via|it)\b
+      | \bas\ you\ comment\b | \bcommenters?\b
       | \b(?:facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|instagram)\b.*\b(?:facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|instagram|email)\b
       | \bsyndicated\ feed\b | \bauto-generated\b | \bhas\ not\ been\ edited\b
       | \bsupport\ (?:quality|independent)\ journalism\b
@@ -61,6 +69,14 @@ BOILERPLATE = re.compile(
 # Credits and captions: "Photo: Reuters", "Image credit: AFP/Getty", "(File photo)".
 CREDIT = re.compile(
     r"^\(?(?:file\ )?(?:photo|image|picture|pic|video|graphic|illustration|credit|caption|source)s?(?:\ credit)?\s*(?::|\||by\b|/)",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Photo captions: a sentence that ends in (or carries) the picture's credit.
+CAPTION = re.compile(
+    r"""(?:\(\s*(?:[^()]{0,60}\b)?(?:photo|image|file|getty|afp|reuters|ap\ photo|credit|pic)\b[^()]{0,60}\)\s*$
+      | ©\s*[A-Z][\w.]*(?:\s*/\s*[\w.]+)*
+      | \b(?:photo|image|picture)\ (?:by|credit|courtesy)\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import BOILERPLATE, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER
+from .lexicon import BOILERPLATE, CAPTION, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -21,7 +21,13 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PIPES = re.compile(r"\s[|»•·]\s")
 
 MIN_BODY_WORDS = 40
+# Block scores. Prose earns by length; everything else costs a little, furniture a lot.
+SHORT_LINE = -0.5
+HEADLINE_LINE = -0.6
+LINK_LIST_LINE = -1.0
+FURNITURE_LINE = -4.0
 _LINK_BOX = -0.5  # score of an inline link-box header or ad marker
+_LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]\s|[•▪◦·*–-]\s|\d+(?:[./]\d+)?\s?(?:tbsp|tsp|cups?|g|kg|ml|l|oz|lbs?|grams?)\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -71,12 +77,15 @@ def classify(blocks: list[Block]) -> None:
             # dropped, but barely held against the region: stories continue after these
             block.kind, block.score = "furniture", _LINK_BOX
         elif is_furniture(text, words, terminal):
-            block.kind, block.score = "furniture", -4.0
+            block.kind, block.score = "furniture", FURNITURE_LINE
         elif BOILERPLATE.search(text):
             # a long sentence that mentions subscribers or cookies is usually still prose
             block.kind, block.score = "prose", 0.5 if terminal else -1.0
         elif _PIPES.search(text) and not terminal:
-            block.kind, block.score = "furniture", -2.0
+            block.kind, block.score = "furniture", LINK_LIST_LINE
+        elif _LIST_ITEM.match(text) and words <= 30:
+            # numbered or bulleted items, quantities: lists inside a story, near neutral
+            block.kind, block.score = "item", -0.1
         elif words >= 12 and terminal:
             block.kind, block.score = "prose", 2.0 + words / 20
         elif words >= 20:
@@ -84,9 +93,9 @@ def classify(blocks: list[Block]) -> None:
         elif words >= 6 and terminal:
             block.kind, block.score = "prose", 0.5
         elif words <= 3:
-            block.kind, block.score = "short", -0.5
+            block.kind, block.score = "short", SHORT_LINE
         else:
-            block.kind, block.score = "headline", -1.0
+            block.kind, block.score = "headline", HEADLINE_LINE
     # Text after an end-of-story marker that follows real prose ("Related stories",
     # "Dear Reader") is somebody else's: teasers, appeals, comments. It can still win if
     # the page has nothing better, but never against the story before the marker.
@@ -116,7 +125,7 @@ def classify(blocks: list[Block]) -> None:
             continue
         if len(run) >= 3:
             for member in run:
-                member.kind, member.score = "furniture", -2.0
+                member.kind, member.score = "furniture", LINK_LIST_LINE
         run = []
 
 
@@ -124,11 +133,40 @@ def is_furniture(text: str, words: int, terminal: bool) -> bool:
     """Credits, list headers, and short lines made of furniture phrases."""
     if CREDIT.match(text) or LIST_HEADER.match(text) or (words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>"))):
         return True
+    if words < 60 and CAPTION.search(text):
+        return True
+    if words >= 3 and not terminal and _is_shouting(text):
+        return True  # "GET FOX BUSINESS ON THE GO": promos and related-story links
     if not BOILERPLATE.search(text):
         return False
     # short lines, and editors' notes in parentheses ("(This story was auto-generated from
     # a syndicated feed.)"), whatever their length
     return words < 15 or (words < 25 and not terminal) or (text.startswith("(") and text.rstrip(".").endswith(")"))
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.85
+
+
+_HEADER_LINE = re.compile(
+    r"^(?:by\b.{0,60}|(?:updated|published|posted)\b.{0,60}|.{0,40}\b(?:19|20)\d\d\b.{0,30}\b(?:[ap]\.?m\.?|et|gmt|utc|ist|[+-]\d\d:?\d\d)\b.{0,10})$",
+    re.IGNORECASE,
+)
+
+
+def _skip_header(blocks: list[Block], start: int, end: int) -> int:
+    """A standfirst is often followed by the byline and time stamp, then the story: when
+    the first blocks of the region are [standfirst, byline/date lines...], start after them."""
+    last = None
+    for i in range(start, min(end, start + 7)):
+        block = blocks[i]
+        if block.words <= 14 and (_HEADER_LINE.match(block.text) or block.text.lower() == "by"):
+            last = i
+    if last is None:
+        return start
+    following = [b for b in blocks[last + 1 : end] if b.kind == "prose"]
+    return last + 1 if following else start
 
 
 def best_region(blocks: list[Block]) -> tuple[int, int, float]:
@@ -151,11 +189,12 @@ def extract_body(text: str) -> Extraction:
         return Extraction("", blocks, 0, 0, [])
     start, end, _ = best_region(blocks)
     # Leading short or headline lines only join the story if they are inside it.
+    start = _skip_header(blocks, start, end)
     while start < end and blocks[start].kind != "prose":
         start += 1
     while end > start and blocks[end - 1].kind != "prose":
         end -= 1
-    kept = [b.index for b in blocks[start:end] if b.kind in ("prose", "short", "headline")]
+    kept = [b.index for b in blocks[start:end] if b.kind in ("prose", "short", "headline", "item")]
     texts = [blocks[i].text for i in kept]
     # A standfirst repeated as the first paragraph is kept once.
     if len(texts) > 1 and texts[1].startswith(texts[0].rstrip(".")[:80]):
