@@ -71,6 +71,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from .evaluate import extraction
 
         extraction.run(Path(args.data or DEFAULT_EVAL / "extraction" / "aeb"), worst=args.worst)
+    elif args.what == "quotes":
+        from .evaluate import quotes
+
+        data = Path(args.data or DEFAULT_EVAL / "quotes" / "polnear")
+        quotes.run(data / "dev" if (data / "dev").is_dir() else data)
     return 0
 
 
@@ -88,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     show.set_defaults(func=cmd_summary)
 
     evaluate = commands.add_parser("eval", help="score a stage on labelled data (../shared/eval by default)")
-    evaluate.add_argument("what", choices=["extraction"])
+    evaluate.add_argument("what", choices=["extraction", "quotes"])
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
     evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
     evaluate.set_defaults(func=cmd_eval)

@@ -85,6 +85,8 @@ class Quote:
     speaker_kind: str
     speaker_canonical: str | None  # canonical entity name when the speaker is an entity
     speaker_affiliation: str | None  # an entity named in the speaker's description
+    speaker_resolved_start: int | None = None  # offsets of speaker_text (may be an earlier mention)
+    speaker_resolved_end: int | None = None
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -360,6 +362,8 @@ def extract_quotes(doc, mentions: list[Mention]) -> list[Quote]:
             speaker_kind=_kind(head.text, entity, unresolved),
             speaker_canonical=entity.canonical_name if entity else None,
             speaker_affiliation=affiliation,
+            speaker_resolved_start=p_start,
+            speaker_resolved_end=p_end,
         ))
     return quotes
 
