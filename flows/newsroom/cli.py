@@ -76,6 +76,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         data = Path(args.data or DEFAULT_EVAL / "quotes" / "polnear")
         quotes.run(data / "dev" if (data / "dev").is_dir() else data)
+    elif args.what == "ner":
+        from .evaluate import ner
+
+        ner.run(Path(args.data or DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt"))
+    elif args.what == "clusters":
+        _quiet_prefect()
+        from .evaluate import clusters
+
+        clusters.run(Path(args.data or DEFAULT_EVAL / "clustering" / "ecbplus.jsonl"))
     return 0
 
 
@@ -93,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     show.set_defaults(func=cmd_summary)
 
     evaluate = commands.add_parser("eval", help="score a stage on labelled data (../shared/eval by default)")
-    evaluate.add_argument("what", choices=["extraction", "quotes"])
+    evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters"])
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
     evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
     evaluate.set_defaults(func=cmd_eval)

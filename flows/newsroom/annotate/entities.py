@@ -124,4 +124,21 @@ def mentions_from_doc(doc) -> list[Mention]:
         if end - start < 2 or not any(ch.isalpha() for ch in text[start:end]):
             continue
         mentions.append(Mention(start, end, text[start:end], ent.label_))
-    return canonicalise(mentions, text)
+    return canonicalise(propagate(mentions, text), text)
+
+
+def propagate(mentions: list[Mention], text: str) -> list[Mention]:
+    """Document-level consistency: a name the model tagged once is tagged at its other,
+    untagged occurrences in the same article (whole words, same spelling)."""
+    taken = sorted((m.start_char, m.end_char) for m in mentions)
+    added = []
+    for surface in sorted({m.mention_text for m in mentions if len(m.mention_text) >= 3 and m.mention_text[0].isupper()},
+                          key=len, reverse=True):
+        label = Counter(m.label for m in mentions if m.mention_text == surface).most_common(1)[0][0]
+        for match in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            span = (match.start(), match.end())
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            taken.append(span)
+            added.append(Mention(span[0], span[1], surface, label))
+    return sorted(mentions + added, key=lambda m: m.start_char)
