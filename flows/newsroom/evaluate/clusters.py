@@ -35,7 +35,7 @@ def _reference(rows: list[dict], gold: dict[str, str]) -> tuple[PRF, float]:
 def _merged_events(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, int]:
     """Per topic: article pairs from different events of the topic put in one story."""
     confusion: dict[str, int] = defaultdict(int)
-    items = sorted(gold)
+    items = sorted(i for i in gold if i in predicted)
     by_story = defaultdict(list)
     for item in items:
         by_story[predicted[item]].append(item)
