@@ -54,13 +54,19 @@ def seed(prefect_harness, tmp_path_factory) -> SeedWarehouse:
     path = tmp_path_factory.mktemp("seed") / "news.duckdb"
     first = ingest(input_path=str(SAMPLE), warehouse_path=str(path))
     counts_first = _counts(path)
+    # An analyst holds the published warehouse open (read-only) through the whole second run.
+    reader = duckdb.connect(str(path), read_only=True)
+    before = reader.execute("select count(*) from marts.articles").fetchone()[0]
     env = {**os.environ, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home"))}
     env.pop("PREFECT_API_URL", None)  # the command runs as a user would: its own local API
     cli = subprocess.run(
         [str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(SAMPLE), "--warehouse", str(path)],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
     )
+    still_reading = reader.execute("select count(*) from marts.articles").fetchone()[0]
+    reader.close()
     assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert before == still_reading == 2
     return SeedWarehouse(path, first, counts_first, _counts(path), cli.stdout)
 
 
@@ -194,3 +200,9 @@ def test_every_model_and_column_is_described(seed):
                if not described.get(table, {}).get(column, "").strip()]
     assert missing == []
     assert all(model_descriptions[table].strip() for _, table, _ in relations)
+
+
+@pytest.mark.parametrize("query", sorted((ROOT / "sql" / "examples").glob("*.sql")), ids=lambda p: p.stem)
+def test_analyst_example_queries_return_rows(seed, query):
+    rows = seed.query(query.read_text())
+    assert rows, f"{query.name} returned no rows"

@@ -6,16 +6,20 @@ from datetime import date
 
 from . import metadata
 from .html import extract_html
-from .plaintext import Extraction, extract_body, split_blocks, tidy_body
+from .plaintext import Extraction, extract_body, prose_words, split_blocks, tidy_body
 from .records import Article, RawDocument, Rejection
 
 MIN_BODY_WORDS = 25
+MIN_PROSE_WORDS = 12
 
 
 def _given_date(raw: str | None, today: date, flags: list[str]) -> date | None:
     if not raw:
         return None
-    found = metadata.parse_date(raw.strip(), date.max)
+    try:
+        found = date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        found = metadata.parse_date(raw.strip(), date.max)
     if found is None:
         flags.append("invalid_date_given")
         return None
@@ -47,7 +51,8 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
         body, method = extraction.body, "blocks"
 
     words = len(body.split())
-    if words < MIN_BODY_WORDS:
+    # ...and a story has at least one sentence-shaped paragraph: a list of links has none
+    if words < MIN_BODY_WORDS or prose_words(body) < MIN_PROSE_WORDS:
         longest = max((b.words for b in extraction.blocks), default=0)
         return Rejection(
             doc.source_path, "no_article_body",

@@ -57,8 +57,24 @@ class Extraction:
 
 
 def split_blocks(text: str) -> list[Block]:
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return [Block(i, line, count_words(line)) for i, line in enumerate(x for x in lines if x)]
+    lines: list[str] = []
+    previous_blank = True
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            previous_blank = True
+            continue
+        # Hard-wrapped prose: a line that stops mid-sentence continues on the next one.
+        if not previous_blank and lines and _continues(lines[-1], line):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+        previous_blank = False
+    return [Block(i, line, count_words(line)) for i, line in enumerate(lines)]
+
+
+def _continues(line: str, following: str) -> bool:
+    return bool(following[:1].islower()) and not _TERMINAL.search(line) and not line.endswith((":", ";", "|"))
 
 
 def count_words(text: str) -> int:
@@ -225,3 +241,10 @@ def tidy_body(body: str, title: str | None = None) -> str:
         kept.append(text)
         prose_words += block.words
     return "\n\n".join(kept) if kept else body
+
+
+def prose_words(body: str) -> int:
+    """Words in sentence-shaped blocks: a list of headlines has none, a story has many."""
+    blocks = split_blocks(body)
+    classify(blocks)
+    return sum(b.words for b in blocks if b.kind == "prose")

@@ -1,0 +1,11 @@
+-- Share of each outlet's quotes attributed to anonymous officials or sources.
+select
+    coalesce(a.outlet, '(unknown outlet)') as outlet,
+    count(*) as quotes,
+    count(*) filter (where q.speaker_kind in ('anonymous_official', 'anonymous_source')) as anonymous_quotes,
+    round(count(*) filter (where q.speaker_kind in ('anonymous_official', 'anonymous_source')) / count(*), 3)
+        as anonymous_share
+from marts.quotes q
+join marts.articles a using (article_id)
+group by 1
+order by anonymous_share desc, quotes desc;

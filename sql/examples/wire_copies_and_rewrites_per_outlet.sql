@@ -1,0 +1,19 @@
+-- How much of each outlet's output copies or rewrites a wire story.
+with derived as (
+    select
+        coalesce(d.outlet, '(unknown outlet)') as outlet,
+        d.syndication,
+        coalesce(o.wire_agency, d.wire_agency) as wire_agency
+    from marts.articles d
+    left join marts.articles o on o.article_id = d.derived_from_article_id
+)
+
+select
+    outlet,
+    count(*) as articles,
+    count(*) filter (where syndication = 'copy' and wire_agency is not null) as wire_copies,
+    count(*) filter (where syndication = 'rewrite' and wire_agency is not null) as wire_rewrites,
+    count(*) filter (where syndication = 'original' and wire_agency is not null) as credited_wire_originals
+from derived
+group by outlet
+order by articles desc, outlet;

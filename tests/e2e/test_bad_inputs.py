@@ -1,0 +1,130 @@
+"""A folder of every kind of bad input beside good articles: each input is loaded or recorded
+in ops.rejected_inputs with a reason, the run finishes, and every good article is loaded."""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import SEED_ORIGINAL, SEED_REWRITE
+
+STORY = ("The river rose two metres overnight and flooded the lower town, officials said on Monday. "
+         "Residents were moved to the school gym while engineers checked the old bridge for damage. ") * 4
+
+
+@pytest.fixture(scope="module")
+def corpus(prefect_harness, tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad-inputs")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED_ORIGINAL, inbox / "seed_original.txt")
+    shutil.copy(SEED_ORIGINAL, inbox / "seed_original_copy.txt")  # same content, two names
+    shutil.copy(SEED_REWRITE, inbox / "seed_rewrite.txt")
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "whitespace.txt").write_text("  \n\t\n   ")
+    (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2048))
+    (inbox / "random.html").write_bytes(os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00" * 200)
+    (inbox / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + ("Storm " + STORY).encode("utf-16-le"))
+    (inbox / "cp1252.txt").write_bytes(("Caf\u00e9 " + STORY.replace("officials", "the caf\u00e9\u2019s owners")).encode("cp1252"))
+    (inbox / "bad_utf8.txt").write_bytes(("Z\u00fcrich " + STORY).encode() + b"\xff\xfe\xc3")
+    (inbox / "nul_bytes.txt").write_bytes(("Dam " + STORY).encode().replace(b"bridge", b"bri\x00dge"))
+    (inbox / "too_big.txt").write_text("Big " + STORY * 400)
+    (inbox / "one_long_line.txt").write_text(("Long " + STORY.replace("\n", " ")) * 3)
+    (inbox / "bad_date.txt").write_text(" date 2022-13-45 Quake " + STORY)
+    (inbox / "future_date.txt").write_text(" date 2999-01-01 Fire " + STORY)
+    (inbox / "sql_chars.txt").write_text("Robert'); DROP TABLE landing.articles;-- said \"hello\" `x` " + STORY)
+    (inbox / "index.html").write_text("<html><body><h1>Latest news</h1><ul>" + "".join(
+        f"<li><a href='/{n}'>Minister {n} resigns after row over the budget</a></li>" for n in range(40)) + "</ul></body></html>")
+    (inbox / "truncated.html").write_text(f"<html><body><article><p>{STORY}</p><p>{STORY[:80]}")
+    (inbox / "feed.jsonl").write_text("\n".join([
+        json.dumps({"id": "ok-1", "text": "Bridge " + STORY, "outlet": "River Times", "date": "2021-03-04"}),
+        '{"id": "broken", "text": "no closing',
+        json.dumps({"id": "no-text"}),
+        json.dumps({"id": "wrong-type", "text": ["a", "list"]}),
+        json.dumps([1, 2, 3]),
+    ]))
+    (inbox / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")
+    (inbox / "x.txt").mkdir()
+    (inbox / "x.txt" / "nested.txt").write_text("Nested " + STORY)
+    (inbox / "loop").symlink_to(inbox)
+    (inbox / "dangling.txt").symlink_to(root / "missing.txt")
+
+    from newsroom.pipeline import ingest
+
+    warehouse = root / "news.duckdb"
+    previous = os.environ.get("NEWSROOM_MAX_FILE_BYTES")
+    os.environ["NEWSROOM_MAX_FILE_BYTES"] = str(64 * 1024)
+    try:
+        result = ingest(input_path=str(inbox), warehouse_path=str(warehouse))
+    finally:
+        if previous is None:
+            os.environ.pop("NEWSROOM_MAX_FILE_BYTES")
+        else:
+            os.environ["NEWSROOM_MAX_FILE_BYTES"] = previous
+    con = duckdb.connect(str(warehouse), read_only=True)
+    loaded = {r[0]: r for r in con.execute(
+        "select source_path, published_date::varchar, encoding, quality_flags, body_text from marts.articles").fetchall()}
+    rejected = {r[0]: (r[1], r[2]) for r in con.execute("select source_path, reason, detail from ops.rejected_inputs").fetchall()}
+    ledger = con.execute("select source_path, status from ops.input_files").fetchall()
+    con.close()
+    return inbox, result, loaded, rejected, ledger
+
+
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def test_run_finishes(corpus):
+    _, result, _, _, _ = corpus
+    assert result["status"] == "success"
+
+
+def test_every_good_article_is_loaded(corpus):
+    _, _, loaded, _, _ = corpus
+    names = {_name(p) for p in loaded}
+    assert {"seed_original.txt", "seed_rewrite.txt", "utf16.txt", "cp1252.txt", "bad_utf8.txt", "nul_bytes.txt",
+            "one_long_line.txt", "bad_date.txt", "future_date.txt", "sql_chars.txt", "truncated.html",
+            "nested.txt", "feed.jsonl#L1"} <= names
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("empty.txt", "empty_file"), ("whitespace.txt", "empty_file"), ("image.txt", "binary_file"),
+    ("random.html", "binary_file"), ("too_big.txt", "file_too_large"), ("index.html", "no_article_body"),
+    ("feed.jsonl#L2", "invalid_json"), ("feed.jsonl#L3", "missing_field"), ("feed.jsonl#L4", "invalid_field_type"),
+    ("feed.jsonl#L5", "invalid_record"), ("notes.pdf", "unsupported_format"), ("dangling.txt", "unreadable"),
+    ("loop", "symlink_loop"),
+])
+def test_bad_input_is_recorded_with_its_reason(corpus, name, reason):
+    _, _, _, rejected, _ = corpus
+    reasons = {r for p, (r, _) in rejected.items() if _name(p) == name}
+    assert reason in reasons, rejected
+
+
+def test_nothing_is_lost(corpus):
+    """Every file under the inbox is an article, a recorded duplicate, or a rejection."""
+    inbox, _, loaded, rejected, ledger = corpus
+    accounted = {_name(p).split("#")[0] for p in list(loaded) + list(rejected)} | {_name(p) for p, _ in ledger}
+    for path in inbox.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert path.name in accounted, path
+
+
+def test_duplicate_content_is_recorded_not_reloaded(corpus):
+    _, _, loaded, _, ledger = corpus
+    assert ("seed_original_copy.txt" in {_name(p) for p, s in ledger if s == "duplicate"}
+            or "seed_original.txt" in {_name(p) for p, s in ledger if s == "duplicate"})
+    assert sum(_name(p).startswith("seed_original") for p in loaded) == 1
+
+
+def test_decoding_and_dates_are_handled(corpus):
+    _, _, loaded, _, _ = corpus
+    by_name = {_name(p): row for p, row in loaded.items()}
+    assert "café’s owners" in by_name["cp1252.txt"][4] and by_name["cp1252.txt"][2] == "cp1252"
+    assert by_name["future_date.txt"][1] is None and "future_date_ignored" in by_name["future_date.txt"][3]
+    assert by_name["bad_date.txt"][1] is None and "invalid_date_given" in by_name["bad_date.txt"][3]
+    assert by_name["feed.jsonl#L1"][1] == "2021-03-04"
+    assert "DROP TABLE" in by_name["sql_chars.txt"][4]
