@@ -36,6 +36,9 @@ test: $(STAMP)
 # Quality figures on the labelled data in ../shared/eval (not part of make test: minutes).
 eval: $(STAMP)
 	$(BIN)/newsroom eval extraction
+	$(BIN)/newsroom eval ner
+	$(BIN)/newsroom eval quotes
+	$(BIN)/newsroom eval clusters
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .prefect
