@@ -88,6 +88,5 @@ create table if not exists landing.story_merges (
 -- MinHash signatures, kept so that a run only hashes its new articles.
 create table if not exists landing.article_signatures (
     article_id  varchar primary key,
-    shingles    ubigint[] not null,
-    vocabulary  ubigint[] not null
+    shingles    ubigint[] not null
 );

@@ -38,27 +38,47 @@ def test_credited_wire_copy_is_the_source_when_dates_tie():
     assert source_first(credited, earlier)[0] is earlier
 
 
-def test_new_articles_join_linked_stories_and_unlinked_open_new_ones():
-    existing = {"a1": "story_a1", "b1": "story_b1"}
-    result = stories.assign(["a2", "c1"], existing, {"story_a1": (1,), "story_b1": (2,)}, [("a2", "a1")], {})
-    assert result.members == {"a2": "story_a1", "c1": "story_c1"}
-    assert result.created == {"story_c1"} and result.updated == {"story_a1"} and result.merges == []
+# A toy similarity: articles are "topic-number"; same topic -> 0.9, otherwise 0.0.
+def _similarity(article, others):
+    import numpy as np
+
+    return np.array([0.9 if o.split("-")[0] == article.split("-")[0] else 0.0 for o in others])
 
 
-def test_bridging_article_merges_stories_and_the_older_id_survives():
-    existing = {"a1": "story_a1", "b1": "story_b1"}
-    age = {"story_a1": (2,), "story_b1": (1,)}  # b1 is older
-    result = stories.assign(["x"], existing, age, [("x", "a1"), ("x", "b1")], {})
-    assert result.members == {"x": "story_b1", "a1": "story_b1"}
-    assert result.merges == [("story_a1", "story_b1")]
+def _assign(new, existing, sources=None, age=None):
+    everyone = list(existing) + list(new)
+    return stories.assign_greedy(
+        new, existing, age or {s: (i,) for i, s in enumerate(sorted(set(existing.values())))},
+        sources or {}, lambda a: [o for o in everyone if o != a], _similarity, threshold=0.5)[0]
+
+
+def test_new_articles_join_the_story_they_are_like_and_others_open_new_ones():
+    existing = {"quake-1": "story_quake-1", "flood-1": "story_flood-1"}
+    result = _assign(["quake-2", "fire-1"], existing)
+    assert result.members == {"quake-2": "story_quake-1", "fire-1": "story_fire-1"}
+    assert result.created == {"story_fire-1"} and result.updated == {"story_quake-1"} and result.merges == []
+
+
+def test_existing_stories_and_ids_survive_additions():
+    existing = {"quake-1": "story_quake-1"}
+    result = _assign(["quake-2", "quake-3"], existing)
+    assert set(result.members.values()) == {"story_quake-1"}
+    assert "quake-1" not in result.members  # stored articles are not reassigned
+
+
+def test_copy_bridging_two_stories_merges_them_and_the_older_id_survives():
+    existing = {"a-1": "story_a-1", "b-1": "story_b-1"}
+    age = {"story_a-1": (2,), "story_b-1": (1,)}  # b is older
+    result = _assign(["x-1"], existing, sources={"x-1": ["a-1", "b-1"]}, age=age)
+    assert result.members["x-1"] == "story_b-1" and result.members["a-1"] == "story_b-1"
+    assert result.merges == [("story_a-1", "story_b-1")]
 
 
 def test_no_new_articles_changes_nothing():
-    result = stories.assign([], {"a1": "story_a1"}, {"story_a1": (1,)}, [("a1", "b1")], {})
+    result = _assign([], {"a-1": "story_a-1"})
     assert result.members == {} and not result.created and not result.merges
 
 
 def test_new_story_is_named_after_its_first_article():
-    order = {"n2": ("2022-01-02",), "n1": ("2022-01-01",)}
-    result = stories.assign(["n2", "n1"], {}, {}, [("n2", "n1")], order)
-    assert set(result.members.values()) == {"story_n1"}
+    result = _assign(["n-1", "n-2"], {})
+    assert set(result.members.values()) == {"story_n-1"}

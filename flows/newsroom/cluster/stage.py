@@ -1,9 +1,9 @@
-"""The clustering stage: link each new article to the articles it copies, rewrites or
-covers the same event as, then extend the stories. Reads and writes the landing tables.
+"""The clustering stage: link each new article to the articles it copies or rewrites, then
+add it to the story it is most like (or open one). Reads and writes the landing tables.
 
-Cost grows near-linearly: candidates come from MinHash LSH (5-word shingles for copies,
-content-stem vocabulary for rewrites and same-event articles), never from all pairs, and
-only new articles are hashed.
+Cost grows near-linearly: copy candidates come from MinHash LSH over 5-word shingles, story
+candidates from an inverted index of each article's top terms and entities, never from
+all pairs; only new articles are hashed and compared.
 """
 from __future__ import annotations
 
@@ -17,14 +17,17 @@ import pyarrow as pa
 
 from ..load.warehouse import now
 from . import stories
+from .similarity import ArticleFeatures, SimilarityModel
 from .syndication import ArticleFacts, compare, source_first
-from .text import content_stems, shingles, vocabulary
+from .text import shingles
 
 NUM_PERM = 128
 COPY_LSH_THRESHOLD = 0.3
-TOPIC_LSH_THRESHOLD = 0.15
-SAME_STORY_COSINE = 0.3
-SAME_STORY_DAYS = 7
+SAME_STORY_THRESHOLD = 0.23  # mean similarity to a story's members (see similarity.py)
+STORY_MERGE_THRESHOLD = 0.20  # mean similarity between two stories' members
+REWRITE_CHECKS = 3  # most similar candidates checked for being a paraphrase
+MAX_POSTINGS = 2000  # a blocking key shared by more articles than this says nothing
+MIN_SHARED_KEYS = 2  # blocking: an article is compared with those sharing this many keys
 
 
 # datasketch and scikit-learn take seconds to import (scipy): imported where used, so a run
@@ -63,56 +66,81 @@ class ClusterCounts:
 
 
 def _store_signatures(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
-    signatures = pa.table({
+    signatures = pa.table({  # noqa: F841 - read by name below
         "article_id": [r[0] for r in rows],
         "shingles": [signature(shingles(r[1])).astype(np.uint64).tolist() for r in rows],
-        "vocabulary": [signature(vocabulary(r[1])).astype(np.uint64).tolist() for r in rows],
-    }, schema=pa.schema([("article_id", pa.string()), ("shingles", pa.list_(pa.uint64())), ("vocabulary", pa.list_(pa.uint64()))]))
+    }, schema=pa.schema([("article_id", pa.string()), ("shingles", pa.list_(pa.uint64()))]))
     con.execute("""insert into landing.article_signatures by name select * from signatures
                    where article_id not in (select article_id from landing.article_signatures)""")
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, new_ids: set[str]) -> set[tuple[str, str]]:
+def _copy_candidates(con: duckdb.DuckDBPyConnection, new_ids: set[str]) -> dict[str, set[str]]:
     from datasketch import MinHashLSH
 
-    copy_lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
-    topic_lsh = MinHashLSH(threshold=TOPIC_LSH_THRESHOLD, num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
     new_sigs = {}
-    for article_id, shingle_sig, vocab_sig in con.execute(
-        "select article_id, shingles, vocabulary from landing.article_signatures"
-    ).fetchall():
-        sm, vm = _minhash(shingle_sig), _minhash(vocab_sig)
-        copy_lsh.insert(article_id, sm)
-        topic_lsh.insert(article_id, vm)
+    for article_id, shingle_sig in con.execute("select article_id, shingles from landing.article_signatures").fetchall():
+        minhash = _minhash(shingle_sig)
+        lsh.insert(article_id, minhash)
         if article_id in new_ids:
-            new_sigs[article_id] = (sm, vm)
-    pairs = set()
-    for article_id, (sm, vm) in new_sigs.items():
-        for other in set(copy_lsh.query(sm)) | set(topic_lsh.query(vm)):
-            if other != article_id:
-                pairs.add(tuple(sorted((article_id, other))))
-    return pairs
+            new_sigs[article_id] = minhash
+    return {a: set(lsh.query(m)) - {a} for a, m in new_sigs.items()}
+
+
+def _blocking_index(model: SimilarityModel, article_ids: list[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for article_id in article_ids:
+        for key in model.keys(article_id):
+            index[key].append(article_id)
+    return index
 
 
 def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> ClusterCounts:
     new_rows = con.execute("""
         select article_id, body_text from landing.articles
         where article_id not in (select article_id from landing.story_members)
-        order by loaded_at, article_id""").fetchall()
+        order by published_date nulls last, loaded_at, article_id""").fetchall()
     counts = ClusterCounts()
     if not new_rows:
         return counts
-    new_ids = {r[0] for r in new_rows}
+    new_order = [r[0] for r in new_rows]
+    new_ids = set(new_order)
     con.execute("begin transaction")
     try:
         _store_signatures(con, new_rows)
-        pairs = _candidates(con, new_ids)
-        links = _verify(con, pairs, run_id)
+        facts, model = _load(con)
+        copies = _copy_candidates(con, new_ids)
+        index = _blocking_index(model, list(model.index))
+        position = {a: i for i, a in enumerate(new_order)}
+
+        def candidates(article_id: str) -> list[str]:
+            shared: dict[str, int] = defaultdict(int)
+            for key in model.keys(article_id):
+                postings = index.get(key, [])
+                if len(postings) <= MAX_POSTINGS:
+                    for other in postings:
+                        shared[other] += 1
+            # only articles already placed: stored ones and new ones earlier in the order
+            return [o for o, n in shared.items() if n >= MIN_SHARED_KEYS and (o not in position or position[o] < position[article_id])]
+
+        links, sources, checked = [], defaultdict(list), set()
+        for article_id in new_order:
+            nearby = candidates(article_id)
+            ranked = sorted(zip(model.similarity(article_id, nearby), nearby), reverse=True)[:REWRITE_CHECKS]
+            for other in sorted(copies.get(article_id, set()) | {o for _, o in ranked}):
+                pair = frozenset((article_id, other))
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                link = _syndication_link(article_id, other, facts, model, run_id)
+                if link is not None:
+                    links.append(link)
+                    sources[link["article_id"]].append(link["linked_article_id"])
+        counts = _assign_stories(con, new_order, sources, candidates, model, links, run_id)
         if links:
             batch = pa.Table.from_pylist(links)  # noqa: F841 - read by name below
             con.execute("""insert into landing.article_links by name select * from batch
                            where (article_id, linked_article_id) not in (select (article_id, linked_article_id) from landing.article_links)""")
-        counts = _assign_stories(con, new_ids, links, run_id)
         counts.links = len(links)
         con.execute("commit")
     except BaseException:
@@ -121,69 +149,48 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
     return counts
 
 
-def _verify(con: duckdb.DuckDBPyConnection, pairs: set[tuple[str, str]], run_id: str) -> list[dict]:
-    if not pairs:
-        return []
-    involved = sorted({a for pair in pairs for a in pair})
-    ids = pa.table({"article_id": involved})  # noqa: F841 - read by name below
-    facts, texts = {}, {}
+def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], SimilarityModel]:
+    entities: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for article_id, name, label in con.execute(
+            "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index").fetchall():
+        entities[article_id].append((name, label))
+    facts, features = {}, []
     for order, (article_id, body, published, agency) in enumerate(con.execute("""
-            select a.article_id, a.body_text, a.published_date, a.wire_agency
-            from landing.articles a join ids using (article_id) order by a.loaded_at, a.article_id""").fetchall()):
+            select article_id, body_text, published_date, wire_agency from landing.articles
+            order by loaded_at, article_id""").fetchall()):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
-        texts[article_id] = body
-    entities: dict[str, set[str]] = defaultdict(set)
-    for article_id, name in con.execute("""
-            select m.article_id, lower(m.canonical_name) from landing.entity_mentions m join ids using (article_id)
-            where m.label in ('PERSON', 'ORG', 'GPE', 'LOC', 'FAC', 'EVENT')""").fetchall():
-        entities[article_id].add(name)
-    tfidf = _tfidf(con)
-    vectors = tfidf.transform([texts[a] for a in involved])
-    row = {a: i for i, a in enumerate(involved)}
-    links = []
-    for a, b in sorted(pairs):
-        evidence = compare(texts[a], texts[b])
-        cosine = float(vectors[row[a]].multiply(vectors[row[b]]).sum())
-        ea, eb = entities[a], entities[b]
-        entity_overlap = len(ea & eb) / len(ea | eb) if ea | eb else 0.0
-        relation = evidence.relation
-        if relation is None and cosine >= SAME_STORY_COSINE and _within_window(facts[a], facts[b]):
-            relation = "same_story"
-        if relation is None:
-            continue
-        source, derived = source_first(facts[a], facts[b])
-        links.append({
-            "article_id": derived.article_id, "linked_article_id": source.article_id, "relation": relation,
-            "shingle_jaccard": evidence.shingle_jaccard, "sentence_alignment": evidence.sentence_alignment,
-            "entity_overlap": round(entity_overlap, 4), "text_similarity": round(cosine, 4), "run_id": run_id,
-        })
-    return links
+        features.append(ArticleFeatures(article_id, body, entities.get(article_id, [])))
+    model = SimilarityModel(features)
+    model.texts = {f.article_id: f.text for f in features}
+    return facts, model
 
 
-def _within_window(a: ArticleFacts, b: ArticleFacts) -> bool:
-    if a.published_date is None or b.published_date is None:
-        return True
-    return abs((a.published_date - b.published_date).days) <= SAME_STORY_DAYS
+def _syndication_link(a: str, b: str, facts, model: SimilarityModel, run_id: str) -> dict | None:
+    evidence = compare(model.texts[a], model.texts[b])
+    if evidence.relation is None:
+        return None
+    source, derived = source_first(facts[a], facts[b])
+    return {
+        "article_id": derived.article_id, "linked_article_id": source.article_id, "relation": evidence.relation,
+        "shingle_jaccard": evidence.shingle_jaccard, "sentence_alignment": evidence.sentence_alignment,
+        "entity_overlap": None, "text_similarity": round(float(model.similarity(a, [b])[0]), 4), "run_id": run_id,
+    }
 
 
-def _tfidf(con: duckdb.DuckDBPyConnection):
-    """TF-IDF over content stems, document frequencies from the whole warehouse."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    bodies = [r[0] for r in con.execute("select body_text from landing.articles").fetchall()]
-    vectorizer = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True, min_df=1)
-    vectorizer.fit(bodies)
-    return vectorizer
-
-
-def _assign_stories(con: duckdb.DuckDBPyConnection, new_ids: set[str], links: list[dict], run_id: str) -> ClusterCounts:
+def _assign_stories(con, new_order, sources, candidates, model, links, run_id) -> ClusterCounts:
     existing = dict(con.execute("select article_id, story_id from landing.story_members").fetchall())
     story_age = {s: (str(t),) for s, t in con.execute(
         "select story_id, min(assigned_at) from landing.story_members group by story_id").fetchall()}
-    order = {a: (str(d) if d else "9999", str(t), a) for a, d, t in con.execute(
-        "select article_id, published_date, loaded_at from landing.articles").fetchall()}
-    result = stories.assign(sorted(new_ids), existing, story_age,
-                            [(l["article_id"], l["linked_article_id"]) for l in links], order)
+    # a derived article whose source is new too: the source is placed first (oldest first order)
+    result, evidence = stories.assign_greedy(
+        new_order, existing, story_age, sources, candidates, model.similarity, SAME_STORY_THRESHOLD,
+        merge_threshold=STORY_MERGE_THRESHOLD)
+    linked = {(l["article_id"], l["linked_article_id"]) for l in links} | {(l["linked_article_id"], l["article_id"]) for l in links}
+    for article_id, (other, score) in evidence.items():
+        if (article_id, other) not in linked:
+            links.append({"article_id": article_id, "linked_article_id": other, "relation": "same_story",
+                          "shingle_jaccard": None, "sentence_alignment": None, "entity_overlap": None,
+                          "text_similarity": round(score, 4), "run_id": run_id})
     stamp = now()
     if result.members:
         members = pa.table({  # noqa: F841 - read by name below
@@ -195,8 +202,8 @@ def _assign_stories(con: duckdb.DuckDBPyConnection, new_ids: set[str], links: li
         con.execute("insert into landing.story_merges values (?, ?, ?, ?) on conflict do nothing", [merged, survivor, run_id, stamp])
         con.execute("update landing.story_merges set surviving_story_id = ? where surviving_story_id = ?", [survivor, merged])
     return ClusterCounts(
-        articles_clustered=len(new_ids),
+        articles_clustered=len(new_order),
         stories_created=len(result.created),
-        stories_updated=len(result.updated),
+        stories_updated=len(result.updated - result.created),
         stories_merged=len(result.merges),
     )

@@ -1,33 +1,13 @@
 """Incremental story assignment with stable ids.
 
-Existing articles keep their story. New articles join the stories they are linked to; a
-new article linked to several stories merges them, and the oldest story id survives (the
-merge is recorded). New articles linked to no story open one, named after its first
-article. Running again on the same input has no new articles, so nothing changes.
+Stored articles keep their story. New articles join the story they are most like (or the
+story of the article they copy); stories that turn out to be one are merged and the oldest
+id survives (the merge is recorded). A new story is named after its first article.
+Running again on the same input has no new articles, so nothing changes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass
@@ -42,51 +22,160 @@ def story_id_for(first_article_id: str) -> str:
     return f"story_{first_article_id[:12]}"
 
 
-def assign(
-    new_articles: list[str],
+def assign_greedy(
+    new_in_order: list[str],
     existing: dict[str, str],
     story_age: dict[str, tuple],
-    links: Iterable[tuple[str, str]],
-    article_order: dict[str, tuple],
-) -> Assignment:
-    """new_articles: ids without a story, in any order. existing: article -> story.
-    story_age: story -> sortable creation key (older first). links: article pairs about the
-    same event (either side may be new or existing). article_order: article -> sortable key
-    (earliest first), used to name a new story after its first article."""
-    uf = _UnionFind()
-    new = set(new_articles)
-    # Nodes are new articles and existing stories ("s:" prefix keeps the namespaces apart).
-    for article in new:
-        uf.find(article)
-    for a, b in links:
-        if a not in new and b not in new:
-            continue  # links between old articles were decided by earlier runs
-        na = a if a in new else f"s:{existing[a]}" if a in existing else None
-        nb = b if b in new else f"s:{existing[b]}" if b in existing else None
-        if na and nb:
-            uf.union(na, nb)
-    components: dict[str, list[str]] = {}
-    for node in list(uf.parent):
-        components.setdefault(uf.find(node), []).append(node)
+    sources: dict[str, list[str]],
+    candidates,
+    similarity,
+    threshold: float,
+    max_members: int = 50,
+    merge_threshold: float | None = None,
+) -> tuple[Assignment, dict[str, tuple[str, float]]]:
+    """Average-link, one article at a time (oldest first), so ids never depend on batching
+    more than on order: an article joins the candidate story whose members it is most
+    similar to on average, if that is at least `threshold`; else it opens a story.
 
+    sources: article -> articles it copies or rewrites; such an article always joins its
+    source's story, and when its sources sit in different stories those merge (the oldest
+    id survives). candidates(a) -> articles worth comparing with; similarity(a, others) ->
+    array of similarities. Returns the assignment and, per new article, the member it
+    matched best with its score (the evidence behind a same-story link)."""
     result = Assignment()
-    for nodes in components.values():
-        stories = sorted((n[2:] for n in nodes if n.startswith("s:")), key=lambda s: (story_age.get(s, ()), s))
-        articles = [n for n in nodes if not n.startswith("s:")]
-        if not articles:
-            continue
-        if stories:
-            survivor = stories[0]
-            result.updated.add(survivor)
-            for merged in stories[1:]:
-                result.merges.append((merged, survivor))
-                for article, story in existing.items():
-                    if story == merged:
-                        result.members[article] = survivor
+    current = dict(existing)
+    members: dict[str, list[str]] = {}
+    for article, story in existing.items():
+        members.setdefault(story, []).append(article)
+    age = dict(story_age)
+    evidence: dict[str, tuple[str, float]] = {}
+    for position, article in enumerate(new_in_order):
+        linked = sorted({current[s] for s in sources.get(article, []) if s in current}, key=lambda s: (age.get(s, ()), s))
+        if linked:
+            story = linked[0]
+            for merged in linked[1:]:
+                result.merges.append((merged, story))
+                for member in members.pop(merged, []):
+                    current[member] = story
+                    result.members[member] = story
+                    members.setdefault(story, []).append(member)
+                result.created.discard(merged)
         else:
-            first = min(articles, key=lambda a: (article_order.get(a, ()), a))
-            survivor = story_id_for(first)
-            result.created.add(survivor)
-        for article in articles:
-            result.members[article] = survivor
-    return result
+            story, best = None, threshold
+            by_story: dict[str, list[str]] = {}
+            for other in candidates(article):
+                if other in current and other != article:
+                    by_story.setdefault(current[other], []).append(other)
+            for candidate_story in by_story:
+                compared = members[candidate_story][-max_members:]
+                scores = similarity(article, compared)
+                score = float(scores.mean()) if len(scores) else 0.0
+                if score >= best:
+                    story, best = candidate_story, score
+                    top = int(scores.argmax())
+                    evidence[article] = (compared[top], float(scores[top]))
+            if story is None:
+                story = story_id_for(article)
+                age[story] = ("~", position)  # newer than every stored story
+                result.created.add(story)
+        current[article] = story
+        members.setdefault(story, []).append(article)
+        result.members[article] = story
+    _refine(new_in_order, sources, current, members, result, candidates, similarity, threshold, max_members, evidence)
+    _merge_touched(new_in_order, current, members, result, age, candidates, similarity,
+                   threshold if merge_threshold is None else merge_threshold)
+    result.updated = {current[a] for a in new_in_order} - result.created
+    return result, evidence
+
+
+def _story_link(a: list[str], b: list[str], similarity, cap: int = 20) -> float:
+    """Average-link similarity of two stories (their most recent members)."""
+    scores = [similarity(x, b[-cap:]).mean() for x in a[-cap:]]
+    return float(sum(scores) / len(scores)) if scores else 0.0
+
+
+def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold) -> None:
+    """Average-link agglomeration of the stories this run touched with their neighbours:
+    repeatedly merge the closest pair while their average similarity clears the threshold.
+    The older story's id survives; merges of stored stories are recorded."""
+    def neighbours(story: str) -> set[str]:
+        found = set()
+        for article in members.get(story, []):
+            if article in result.members:  # only new articles propose merges
+                found |= {current[o] for o in candidates(article) if o in current}
+        return found - {story}
+
+    scores: dict[frozenset, float] = {}
+    for story in {current[a] for a in new_in_order}:
+        for other in neighbours(story):
+            key = frozenset((story, other))
+            if key not in scores:
+                scores[key] = _story_link(members[story], members[other], similarity)
+    while scores:
+        key, score = max(scores.items(), key=lambda kv: kv[1])
+        if score < threshold:
+            break
+        a, b = sorted(key, key=lambda st: (age.get(st, ()), st))
+        survivor, merged = a, b  # the older id survives
+        for member in members.pop(merged):
+            current[member] = survivor
+            result.members[member] = survivor
+            members[survivor].append(member)
+        if merged in result.created:
+            result.created.discard(merged)
+        else:
+            result.merges.append((merged, survivor))
+        scores = {k: v for k, v in scores.items() if merged not in k and survivor not in k}
+        for other in neighbours(survivor):
+            if other in members:
+                scores[frozenset((survivor, other))] = _story_link(members[survivor], members[other], similarity)
+
+
+def _refine(new_in_order, sources, current, members, result, candidates, similarity, threshold, max_members,
+            evidence, rounds: int = 2) -> None:
+    """Greedy assignment depends on order: an early article may open a story that a later,
+    better-fitting one would have joined. Move this run's unforced articles to the story they
+    now fit best (stored articles never move), then name each new story after its first
+    member so that its id is as stable as the order."""
+    movable = [a for a in new_in_order if not sources.get(a)]
+    for _ in range(rounds):
+        moved = False
+        for article in movable:
+            here = current[article]
+            by_story: dict[str, list[str]] = {}
+            for other in candidates(article) + [m for m in members[here] if m != article]:
+                if other in current and other != article:
+                    by_story.setdefault(current[other], []).append(other)
+            scores = {}
+            for story, others in by_story.items():
+                compared = [m for m in members[story] if m != article][-max_members:]
+                if compared:
+                    scores[story] = float(similarity(article, compared).mean())
+            best = max(scores, key=scores.get) if scores else None
+            stay = scores.get(here, -1.0) if len(members[here]) > 1 else threshold
+            if best is not None and best != here and scores[best] >= max(stay, threshold) + 1e-9:
+                members[here].remove(article)
+                members[best].append(article)
+                current[article] = best
+                result.members[article] = best
+                moved = True
+        if not moved:
+            break
+    # stories of this run: drop the emptied ones, and name each after its first member
+    renames = {}
+    for story in list(result.created):
+        if not members.get(story):
+            result.created.discard(story)
+            continue
+        order = {a: i for i, a in enumerate(new_in_order)}
+        first = min(members[story], key=lambda a: order.get(a, -1))
+        renames[story] = story_id_for(first)
+    for old, new in renames.items():
+        if old != new:
+            members[new] = members.pop(old)
+            result.created.discard(old)
+        result.created.add(new)
+    for article, story in list(result.members.items()):
+        if story in renames:
+            result.members[article] = renames[story]
+            current[article] = renames[story]

@@ -50,10 +50,5 @@ def shingles(text: str, k: int = 5) -> set[int]:
     return {_hash64(" ".join(tokens[i : i + k])) for i in range(len(tokens) - k + 1)}
 
 
-def vocabulary(text: str) -> set[int]:
-    """Hashed content stems: the unit of topical overlap, robust to paraphrase."""
-    return {_hash64(s) for s in content_stems(text)}
-
-
 def numbers(text: str) -> set[str]:
     return set(re.findall(r"\b\d[\d,.]*\b", text))
