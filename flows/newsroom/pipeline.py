@@ -7,6 +7,8 @@ Everything is built into a working copy of the warehouse and published by atomic
 """
 from __future__ import annotations
 
+import os
+import signal
 import time
 import traceback
 import uuid
@@ -40,6 +42,24 @@ class RunReport:
 
     def timed(self, stage: str, started: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def fault_point(stage: str) -> None:
+    """Fault injection for the crash and overlap tests, off unless NEWSROOM_FAULT is set:
+    `<stage>:kill` SIGKILLs this process on entering the stage, `<stage>:killafter=N` N
+    seconds into it, and `<stage>:sleep=N` pauses it."""
+    fault = os.environ.get("NEWSROOM_FAULT", "")
+    where, _, action = fault.partition(":")
+    if where != stage:
+        return
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action.startswith("killafter="):  # die in the middle of the stage
+        import threading
+
+        threading.Timer(float(action.split("=", 1)[1]), os.kill, (os.getpid(), signal.SIGKILL)).start()
+    elif action.startswith("sleep="):
+        time.sleep(float(action.split("=", 1)[1]))
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -135,17 +155,20 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         report.timed("read", started)
 
         started = time.perf_counter()
+        fault_point("extract")
         articles, rejections = extract_batch(fresh, today)
         pending_rejections += rejections
         report.timed("extract", started)
 
         started = time.perf_counter()
+        fault_point("annotate")
         annotations = annotate_batch(articles) if articles else []
         report.timed("annotate", started)
 
         started = time.perf_counter()
         ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
         report.counts["articles_loaded"] += load_batch(str(work), run_id, articles, annotations, pending_rejections, ledger)
+        fault_point("load")  # after the batch is written to the working copy
         report.counts["rejected_inputs"] += len(pending_rejections)
         report.rejections += [(r.source_path, r.reason, r.detail) for r in pending_rejections]
         pending_rejections = []
@@ -157,12 +180,14 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         report.rejections += [(r.source_path, r.reason, r.detail) for r in pending_rejections]
 
     started = time.perf_counter()
+    fault_point("cluster")
     clustered = cluster_stories(str(work), run_id)
     report.counts["stories_created"] = clustered.stories_created
     report.counts["stories_updated"] = clustered.stories_updated
     report.timed("cluster", started)
 
     started = time.perf_counter()
+    fault_point("dbt")
     dbt_build(str(work))
     report.timed("dbt", started)
 

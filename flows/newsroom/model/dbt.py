@@ -48,7 +48,19 @@ def run_dbt(args: list[str], warehouse: Path, target_path: Path | None = None) -
     command = dbt_executable() + args + ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
     if target_path is not None:
         command += ["--target-path", str(target_path)]
-    return subprocess.run(command, env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True)
+    return subprocess.run(command, env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True,
+                          preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """Linux: dbt is killed if the run dies, so no orphan keeps writing beside a working
+    copy that the next run will rebuild."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except OSError:
+        pass
 
 
 def target_path(warehouse: Path) -> Path:
