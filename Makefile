@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install run test eval clean
+.PHONY: install run test eval bench serve docs clean
 
 install: $(STAMP)
 
@@ -33,12 +33,37 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The Prefect server (UI on http://127.0.0.1:4200) and the hourly inbox deployment.
+PREFECT_PORT ?= 4200
+serve: $(STAMP)
+	mkdir -p warehouse/inbox .prefect
+	PREFECT_SERVER_API_HOST=127.0.0.1 PREFECT_SERVER_API_PORT=$(PREFECT_PORT) \
+	  PREFECT_UI_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api \
+	  $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) > .prefect/server.log 2>&1 & \
+	  echo $$! > .prefect/server.pid
+	for i in $$(seq 1 90); do curl -sf http://127.0.0.1:$(PREFECT_PORT)/api/health >/dev/null && break; sleep 1; done
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m newsroom.deploy
+
+# The dbt docs site (http://127.0.0.1:8080), built from a copy of the published warehouse
+# so that it never holds the warehouse open.
+DOCS_PORT ?= 8080
+docs: $(STAMP)
+	cp $(WAREHOUSE) dbt_project/target/docs.duckdb 2>/dev/null || (mkdir -p dbt_project/target && cp $(WAREHOUSE) dbt_project/target/docs.duckdb)
+	cd dbt_project && NEWSROOM_DBT_WAREHOUSE=target/docs.duckdb DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+	  ../$(BIN)/dbt docs generate --profiles-dir . && \
+	  ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
 # Quality figures on the labelled data in ../shared/eval (not part of make test: minutes).
 eval: $(STAMP)
 	$(BIN)/newsroom eval extraction
 	$(BIN)/newsroom eval ner
 	$(BIN)/newsroom eval quotes
 	$(BIN)/newsroom eval clusters
+
+# Throughput, re-run cost and memory against bare spaCy (long: ARTICLES=2000 for a quick look).
+ARTICLES ?= 20000
+bench: $(STAMP)
+	$(BIN)/newsroom bench --articles $(ARTICLES)
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .prefect

@@ -88,6 +88,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    bench.run(args.articles, Path(args.workdir))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsroom", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
     evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
     evaluate.set_defaults(func=cmd_eval)
+
+    benchmark = commands.add_parser("bench", help="throughput against bare spaCy, re-run cost, peak memory")
+    benchmark.add_argument("--articles", type=int, default=20000)
+    benchmark.add_argument("--workdir", default=str(Path(__file__).resolve().parents[2] / ".bench"))
+    benchmark.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
     return args.func(args)

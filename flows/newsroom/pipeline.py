@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
 
@@ -60,6 +61,27 @@ def fault_point(stage: str) -> None:
         threading.Timer(float(action.split("=", 1)[1]), os.kill, (os.getpid(), signal.SIGKILL)).start()
     elif action.startswith("sleep="):
         time.sleep(float(action.split("=", 1)[1]))
+
+
+def progress(items: list, **kwargs):
+    """A progress bar on an interactive terminal for runs of several batches."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(items, disable=len(items) < 2 or not sys.stderr.isatty(), **kwargs)
+
+
+def run_report(report: RunReport, input_path: str) -> str:
+    """The run as a markdown table, published as a Prefect artifact."""
+    lines = [f"### Ingest run `{report.run_id}`: {report.status}", "", f"Input: `{input_path}`", "",
+             "| measure | value |", "|---|---|"]
+    lines += [f"| {name.replace('_', ' ')} | {value} |" for name, value in report.counts.items()]
+    lines += [f"| seconds in {stage} | {seconds:.1f} |" for stage, seconds in report.stage_seconds.items()]
+    if report.rejections:
+        lines += ["", "| rejected input | reason | detail |", "|---|---|---|"]
+        lines += [f"| `{path}` | {reason} | {detail.replace('|', '/')} |" for path, reason, detail in report.rejections[:200]]
+    return "\n".join(lines)
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -121,7 +143,7 @@ def cluster_stories(work: str, run_id: str):
         con.close()
 
 
-@task(name="dbt-build", cache_policy=NO_CACHE)
+@task(name="dbt-build", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
 def dbt_build(work: str) -> dbt.DbtResult:
     return dbt.build(Path(work))
 
@@ -135,7 +157,8 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
     report.counts["files_seen"] = len(paths)
     pending_rejections = list(walk_rejections)
     seen_this_run: set[str] = set()
-    for batch in _batches(paths, settings.batch_size):
+    batches = list(_batches(paths, settings.batch_size))
+    for batch in progress(batches, desc="ingest", unit="batch"):
         started = time.perf_counter()
         documents, rejections = read_batch(batch, settings.max_file_bytes)
         pending_rejections += rejections
@@ -219,6 +242,8 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
         con.execute("checkpoint")
         con.close()
         publish.publish(target)
+    create_markdown_artifact(markdown=run_report(report, input_path), key="ingest-run-report",
+                             description="Files seen, articles loaded, rejections with reasons, stories, stage times")
     return {"run_id": report.run_id, "status": report.status, **report.counts,
             "stage_seconds": report.stage_seconds, "rejections": report.rejections}
 

@@ -113,6 +113,7 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
         index = _blocking_index(model, list(model.index))
         position = {a: i for i, a in enumerate(new_order)}
 
+        @functools.cache
         def candidates(article_id: str) -> list[str]:
             shared: dict[str, int] = defaultdict(int)
             for key in model.keys(article_id):
@@ -122,6 +123,7 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
                         shared[other] += 1
             # only articles already placed: stored ones and new ones earlier in the order
             return [o for o, n in shared.items() if n >= MIN_SHARED_KEYS and (o not in position or position[o] < position[article_id])]
+        # (cached: the assignment passes ask again for the same article)
 
         links, sources, checked = [], defaultdict(list), set()
         for article_id in new_order:
