@@ -26,7 +26,8 @@ COPY_LSH_THRESHOLD = 0.3
 SAME_STORY_THRESHOLD = 0.23  # mean similarity to a story's members (see similarity.py)
 STORY_MERGE_THRESHOLD = 0.20  # mean similarity between two stories' members
 REWRITE_CHECKS = 3  # most similar candidates checked for being a paraphrase
-MAX_POSTINGS = 2000  # a blocking key shared by more articles than this says nothing
+MAX_POSTINGS = 500  # a blocking key shared by more articles than this says nothing
+MAX_CANDIDATES = 300  # compared with at most this many articles, those sharing most keys
 MIN_SHARED_KEYS = 2  # blocking: an article is compared with those sharing this many keys
 
 
@@ -122,7 +123,9 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
                     for other in postings:
                         shared[other] += 1
             # only articles already placed: stored ones and new ones earlier in the order
-            return [o for o, n in shared.items() if n >= MIN_SHARED_KEYS and (o not in position or position[o] < position[article_id])]
+            placed = [(n, o) for o, n in shared.items()
+                      if n >= MIN_SHARED_KEYS and o != article_id and (o not in position or position[o] < position[article_id])]
+            return [o for _, o in sorted(placed, reverse=True)[:MAX_CANDIDATES]]
         # (cached: the assignment passes ask again for the same article)
 
         links, sources, checked = [], defaultdict(list), set()

@@ -66,14 +66,10 @@ def assign_greedy(
             for other in candidates(article):
                 if other in current and other != article:
                     by_story.setdefault(current[other], []).append(other)
-            for candidate_story in by_story:
-                compared = members[candidate_story][-max_members:]
-                scores = similarity(article, compared)
-                score = float(scores.mean()) if len(scores) else 0.0
+            for candidate_story, score, (top, top_score) in _story_scores(article, by_story, members, similarity, max_members):
                 if score >= best:
                     story, best = candidate_story, score
-                    top = int(scores.argmax())
-                    evidence[article] = (compared[top], float(scores[top]))
+                    evidence[article] = (top, top_score)
             if story is None:
                 story = story_id_for(article)
                 age[story] = ("~", position)  # newer than every stored story
@@ -89,9 +85,15 @@ def assign_greedy(
 
 
 def _story_link(a: list[str], b: list[str], similarity, cap: int = 20) -> float:
-    """Average-link similarity of two stories (their most recent members)."""
-    scores = [similarity(x, b[-cap:]).mean() for x in a[-cap:]]
-    return float(sum(scores) / len(scores)) if scores else 0.0
+    """Average-link similarity of two stories (their most recent members). `similarity` may
+    offer .block(left, right) for a whole matrix at once."""
+    left, right = a[-cap:], b[-cap:]
+    if not left or not right:
+        return 0.0
+    block = getattr(similarity, "block", None)
+    if block is not None:
+        return float(block(left, right).mean())
+    return float(sum(similarity(x, right).mean() for x in left) / len(left))
 
 
 def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold) -> None:
@@ -131,6 +133,22 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
                 scores[frozenset((survivor, other))] = _story_link(members[survivor], members[other], similarity)
 
 
+def _story_scores(article, stories, members, similarity, max_members, exclude=None):
+    """(story, mean similarity of `article` to the story's latest members, best member) for
+    each story, from one vectorised similarity call."""
+    compared, spans = [], []
+    for story in stories:
+        group = [m for m in members.get(story, []) if m != exclude][-max_members:]
+        spans.append((story, len(compared), len(compared) + len(group)))
+        compared += group
+    scores = similarity(article, compared) if compared else []
+    for story, start, end in spans:
+        if end > start:
+            block = scores[start:end]
+            top = int(block.argmax())
+            yield story, float(block.mean()), (compared[start + top], float(block[top]))
+
+
 def _refine(new_in_order, sources, current, members, result, candidates, similarity, threshold, max_members,
             evidence, rounds: int = 2) -> None:
     """Greedy assignment depends on order: an early article may open a story that a later,
@@ -146,11 +164,8 @@ def _refine(new_in_order, sources, current, members, result, candidates, similar
             for other in candidates(article) + [m for m in members[here] if m != article]:
                 if other in current and other != article:
                     by_story.setdefault(current[other], []).append(other)
-            scores = {}
-            for story, others in by_story.items():
-                compared = [m for m in members[story] if m != article][-max_members:]
-                if compared:
-                    scores[story] = float(similarity(article, compared).mean())
+            scores = {story: score for story, score, _ in
+                      _story_scores(article, by_story, members, similarity, max_members, exclude=article)}
             best = max(scores, key=scores.get) if scores else None
             stay = scores.get(here, -1.0) if len(members[here]) > 1 else threshold
             if best is not None and best != here and scores[best] >= max(stay, threshold) + 1e-9:
