@@ -106,3 +106,9 @@ class _Similarity:
 
     def block(self, left: list[str], right: list[str]) -> np.ndarray:
         return self._model.block_similarity(left, right)
+
+    def centroid(self, ids: list[str]):
+        """Mean feature vector: since similarity is a dot product, the mean similarity
+        between two groups (average link) is the dot product of their centroids."""
+        rows = self._model.combined[[self._model.index[x] for x in ids]]
+        return rows.mean(axis=0).A1

@@ -107,12 +107,23 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
                 found |= {current[o] for o in candidates(article) if o in current}
         return found - {story}
 
+    centroid = getattr(similarity, "centroid", None)
+    centroids: dict[str, object] = {}
+
+    def link(a: str, b: str) -> float:
+        if centroid is None:
+            return _story_link(members[a], members[b], similarity)
+        for story in (a, b):
+            if story not in centroids:
+                centroids[story] = centroid(members[story][-20:])
+        return float(centroids[a] @ centroids[b])
+
     scores: dict[frozenset, float] = {}
     for story in {current[a] for a in new_in_order}:
         for other in neighbours(story):
             key = frozenset((story, other))
             if key not in scores:
-                scores[key] = _story_link(members[story], members[other], similarity)
+                scores[key] = link(story, other)
     while scores:
         key, score = max(scores.items(), key=lambda kv: kv[1])
         if score < threshold:
@@ -128,9 +139,11 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
         else:
             result.merges.append((merged, survivor))
         scores = {k: v for k, v in scores.items() if merged not in k and survivor not in k}
+        centroids.pop(survivor, None)
+        centroids.pop(merged, None)
         for other in neighbours(survivor):
             if other in members:
-                scores[frozenset((survivor, other))] = _story_link(members[survivor], members[other], similarity)
+                scores[frozenset((survivor, other))] = link(survivor, other)
 
 
 def _story_scores(article, stories, members, similarity, max_members, exclude=None):
