@@ -78,6 +78,10 @@ class SimilarityModel:
         rows = self.combined[[self.index[o] for o in others]]
         return (rows @ self.combined[self.index[article_id]].T).toarray().ravel()
 
+    def entity_overlap(self, a: str, b: str) -> float:
+        """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
+        return float((self.entities[self.index[a]] @ self.entities[self.index[b]].T).toarray()[0, 0])
+
     def block_similarity(self, left: list[str], right: list[str]) -> np.ndarray:
         """Similarities of every article in `left` to every article in `right`."""
         a = self.combined[[self.index[x] for x in left]]

@@ -178,7 +178,8 @@ def _syndication_link(a: str, b: str, facts, model: SimilarityModel, run_id: str
     return {
         "article_id": derived.article_id, "linked_article_id": source.article_id, "relation": evidence.relation,
         "shingle_jaccard": evidence.shingle_jaccard, "sentence_alignment": evidence.sentence_alignment,
-        "entity_overlap": None, "text_similarity": round(float(model.similarity(a, [b])[0]), 4), "run_id": run_id,
+        "entity_overlap": round(model.entity_overlap(a, b), 4),
+        "text_similarity": round(float(model.similarity(a, [b])[0]), 4), "run_id": run_id,
     }
 
 
@@ -194,7 +195,8 @@ def _assign_stories(con, new_order, sources, candidates, model, links, run_id) -
     for article_id, (other, score) in evidence.items():
         if (article_id, other) not in linked:
             links.append({"article_id": article_id, "linked_article_id": other, "relation": "same_story",
-                          "shingle_jaccard": None, "sentence_alignment": None, "entity_overlap": None,
+                          "shingle_jaccard": None, "sentence_alignment": None,
+                          "entity_overlap": round(model.entity_overlap(article_id, other), 4),
                           "text_similarity": round(score, 4), "run_id": run_id})
     stamp = now()
     if result.members:
