@@ -17,6 +17,8 @@ create table if not exists ops.runs (
     stage_seconds     varchar,             -- JSON object: stage -> seconds
     error             varchar
 );
+-- which dbt project (hash of its files) built the marts of a successful run
+alter table ops.runs add column if not exists dbt_fingerprint varchar;
 
 create table if not exists ops.rejected_inputs (
     source_path  varchar not null,

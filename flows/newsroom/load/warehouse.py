@@ -145,12 +145,25 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | No
     )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict, stage_seconds: dict, error: str | None = None) -> None:
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict, stage_seconds: dict,
+               error: str | None = None, dbt_fingerprint: str | None = None) -> None:
     con.execute(
         """update ops.runs set finished_at = ?, status = ?, files_seen = ?, articles_loaded = ?,
            articles_skipped = ?, rejected_inputs = ?, stories_created = ?, stories_updated = ?,
-           stage_seconds = ?, error = ? where run_id = ?""",
+           stage_seconds = ?, error = ?, dbt_fingerprint = ? where run_id = ?""",
         [now(), status, counts.get("files_seen", 0), counts.get("articles_loaded", 0),
          counts.get("articles_skipped", 0), counts.get("rejected_inputs", 0), counts.get("stories_created", 0),
-         counts.get("stories_updated", 0), json.dumps({k: round(v, 3) for k, v in stage_seconds.items()}), error, run_id],
+         counts.get("stories_updated", 0), json.dumps({k: round(v, 3) for k, v in stage_seconds.items()}), error,
+         dbt_fingerprint, run_id],
     )
+
+
+def marts_built_by(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The dbt fingerprint of the last successful run, if the marts it built are there."""
+    has_marts = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'articles'").fetchone()[0]
+    if not has_marts:
+        return None
+    row = con.execute("""select dbt_fingerprint from ops.runs where status = 'success'
+                         order by finished_at desc limit 1""").fetchone()
+    return row[0] if row else None

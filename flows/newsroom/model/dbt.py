@@ -63,6 +63,20 @@ def _die_with_parent() -> None:
         pass
 
 
+def project_fingerprint() -> str:
+    """A hash of everything that shapes the marts: the dbt project and the landing DDL."""
+    from ..config import SQL_DIR
+
+    digest = hashlib.sha256()
+    files = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
+    files += sorted((DBT_DIR / "models").rglob("*")) + sorted((DBT_DIR / "macros").rglob("*")) + sorted(SQL_DIR.glob("*.sql"))
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(DBT_DIR.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def target_path(warehouse: Path) -> Path:
     """dbt's target directory for builds of one warehouse. Kept between runs so that dbt
     re-parses only what changed (it re-parses everything when the profile's path changes,
