@@ -1,10 +1,10 @@
 """Quote spans, attribution and speaker resolution on sentences written for each rule."""
 from __future__ import annotations
 
-import pytest
+
 
 from newsroom.annotate.entities import mentions_from_doc
-from newsroom.annotate.quotes import extract_quotes, normalise_quote, quoted_spans
+from newsroom.annotate.quotes import extract_quotes, quoted_spans
 
 
 def quotes_of(nlp, text):
@@ -89,8 +89,3 @@ def test_anonymous_sources(nlp):
 
 def test_text_without_quotes_gives_none(nlp):
     assert quotes_of(nlp, "The river rose two metres overnight and flooded the lower town.") == []
-
-
-@pytest.mark.parametrize("a, b", [("“Keep its mouth shut.”", '"keep its mouth shut"'), ("It’s over", "it's over!")])
-def test_normalised_quote_text_matches_across_outlets(a, b):
-    assert normalise_quote(a) == normalise_quote(b)

@@ -13,7 +13,6 @@ Nothing here raises on odd input: an unmatched mark simply ends at the paragraph
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .entities import Mention
@@ -42,7 +41,7 @@ _CUE_LEMMAS = {
     "estimate": "estimate estimated estimates", "observe": "observed observes", "remark": "remark remarked remarks",
     "joke": "joke joked jokes", "quip": "quipped", "charge": "charged", "counter": "countered",
     "caution": "caution cautioned cautions", "believe": "believe believes believed",
-    "think": "think thinks thought", "tell_": "telling", "testify": "testify testified testifies",
+    "think": "think thinks thought", "testify": "testify testified testifies",
     "indicate": "indicate indicated indicates", "point": "pointed", "agree": "agree agreed agrees",
 }
 CUE_FORMS = {form for forms in _CUE_LEMMAS.values() for form in forms.split()}
@@ -95,7 +94,6 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     style continues the same quotation."""
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    first_open: int | None = None
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -109,17 +107,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
                     open_at, i = j + 1, j + 1
                     continue
                 spans.append((open_at, i))
-                open_at = first_open = None
+                open_at = None
             i = j
             continue
         prev = text[i - 1] if i else ""
         if ch in _OPEN or (ch == _STRAIGHT and open_at is None and prev in _OPENING_CONTEXT):
             if open_at is None:
-                open_at = first_open = i + 1
+                open_at = i + 1
         elif ch in _CLOSE or ch == _STRAIGHT:
             if open_at is not None:
                 spans.append((open_at, i))
-                open_at = first_open = None
+                open_at = None
         i += 1
     if open_at is not None:
         spans.append((open_at, n))
@@ -391,13 +389,3 @@ def _resolve_pronoun(pronoun, resolved_speakers, mentions: list[Mention]):
         if span is not None:
             return list(span), mention
     return None, None
-
-
-_WS = re.compile(r"\s+")
-
-
-def normalise_quote(text: str) -> str:
-    """Quote text folded for matching the same quotation across articles."""
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    text = re.sub(r"[^\w' ]+", " ", text)
-    return _WS.sub(" ", text).strip()

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date
 from urllib.parse import urlparse
 
-from .plaintext import Block, Extraction
+from .plaintext import Extraction
 
 # Wire agencies and the spellings they are credited under, canonical name first.
 WIRE_AGENCIES: dict[str, list[str]] = {
@@ -235,13 +235,3 @@ def outlet_from_url(url: str | None) -> str | None:
     host = urlparse(url if "//" in url else f"//{url}").hostname or ""
     host = re.sub(r"^(?:www\d?|m|amp|mobile|edition|news)\.", "", host.lower())
     return host or None
-
-
-def canonical_agency(name: str | None) -> str | None:
-    if not name:
-        return None
-    return _AGENCY_BY_NAME.get(name.strip().casefold())
-
-
-def block_texts(blocks: list[Block]) -> list[str]:
-    return [b.text for b in blocks]

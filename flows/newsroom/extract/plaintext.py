@@ -20,7 +20,6 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PIPES = re.compile(r"\s[|»•·]\s")
 
-MIN_BODY_WORDS = 40
 # Block scores. Prose earns by length; everything else costs a little, furniture a lot.
 SHORT_LINE = -0.5
 HEADLINE_LINE = -0.6
