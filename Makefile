@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install run test eval bench serve docs clean
+.PHONY: install run test eval bench serve stop docs clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ serve: $(STAMP)
 	  echo $$! > .prefect/server.pid
 	for i in $$(seq 1 90); do curl -sf http://127.0.0.1:$(PREFECT_PORT)/api/health >/dev/null && break; sleep 1; done
 	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m newsroom.deploy
+
+# Stop the Prefect server that make serve started.
+stop:
+	-test -f .prefect/server.pid && kill $$(cat .prefect/server.pid) && rm -f .prefect/server.pid
 
 # The dbt docs site (http://127.0.0.1:8080), built from a copy of the published warehouse
 # so that it never holds the warehouse open.
