@@ -42,6 +42,10 @@ class RunReport:
     error: str | None = None
     dbt_fingerprint: str | None = None
 
+    def rejected(self, rejections: list[Rejection]) -> None:
+        self.counts["rejected_inputs"] += len(rejections)
+        self.rejections += [(r.source_path, r.reason, r.detail) for r in rejections]
+
     def timed(self, stage: str, started: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
 
@@ -193,15 +197,13 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
         report.counts["articles_loaded"] += load_batch(str(work), run_id, articles, annotations, pending_rejections, ledger)
         fault_point("load")  # after the batch is written to the working copy
-        report.counts["rejected_inputs"] += len(pending_rejections)
-        report.rejections += [(r.source_path, r.reason, r.detail) for r in pending_rejections]
+        report.rejected(pending_rejections)
         pending_rejections = []
         report.timed("load", started)
         logger.info("batch: %d read, %d new articles, %d rejected so far", len(documents), len(articles), report.counts["rejected_inputs"])
     if pending_rejections:  # nothing to read, but the walk itself found bad paths
         load_batch(str(work), run_id, [], [], pending_rejections, [])
-        report.counts["rejected_inputs"] += len(pending_rejections)
-        report.rejections += [(r.source_path, r.reason, r.detail) for r in pending_rejections]
+        report.rejected(pending_rejections)
 
     started = time.perf_counter()
     fault_point("cluster")

@@ -50,6 +50,7 @@ class SimilarityModel:
         from sklearn.preprocessing import normalize
 
         self.index = {a.article_id: i for i, a in enumerate(articles)}
+        self.texts = {a.article_id: a.text for a in articles}
         texts = [a.text for a in articles]
         words = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True).fit(texts)
         self.text = words.transform(texts)
@@ -69,10 +70,9 @@ class SimilarityModel:
         # Each feature block scaled by the square root of its weight: one dot product of two
         # rows is then the weighted sum of the five cosines.
         self.combined = hstack([matrices[name] * np.sqrt(weight) for name, weight in WEIGHTS.items()]).tocsr()
-        self.similarity = _Similarity(self)
 
     def similarity(self, article_id: str, others: list[str]) -> np.ndarray:
-        """Similarity of one article to each of `others` (.block: a whole matrix at once)."""
+        """Similarity of one article to each of `others`."""
         if not others:
             return np.zeros(0)
         rows = self.combined[[self.index[o] for o in others]]
@@ -82,11 +82,10 @@ class SimilarityModel:
         """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
         return float((self.entities[self.index[a]] @ self.entities[self.index[b]].T).toarray()[0, 0])
 
-    def block_similarity(self, left: list[str], right: list[str]) -> np.ndarray:
-        """Similarities of every article in `left` to every article in `right`."""
-        a = self.combined[[self.index[x] for x in left]]
-        b = self.combined[[self.index[x] for x in right]]
-        return (a @ b.T).toarray()
+    def centroid(self, ids: list[str]) -> np.ndarray:
+        """Mean feature vector of a group. Similarity is a dot product, so the mean
+        similarity between two groups (average link) is the dot product of their centroids."""
+        return self.combined[[self.index[x] for x in ids]].mean(axis=0).A1
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles
@@ -98,21 +97,3 @@ class SimilarityModel:
         ents = self.entities[i]
         return terms + [f"e:{j}" for j in ents.indices]
 
-
-class _Similarity:
-    """model.similarity(a, others), with model.similarity.block(left, right) beside it."""
-
-    def __init__(self, model: SimilarityModel):
-        self._model = model
-
-    def __call__(self, article_id: str, others: list[str]) -> np.ndarray:
-        return SimilarityModel.similarity(self._model, article_id, others)
-
-    def block(self, left: list[str], right: list[str]) -> np.ndarray:
-        return self._model.block_similarity(left, right)
-
-    def centroid(self, ids: list[str]):
-        """Mean feature vector: since similarity is a dot product, the mean similarity
-        between two groups (average link) is the dot product of their centroids."""
-        rows = self._model.combined[[self._model.index[x] for x in ids]]
-        return rows.mean(axis=0).A1

@@ -165,9 +165,7 @@ def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], Simi
             order by loaded_at, article_id""").fetchall()):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
         features.append(ArticleFeatures(article_id, body, entities.get(article_id, [])))
-    model = SimilarityModel(features)
-    model.texts = {f.article_id: f.text for f in features}
-    return facts, model
+    return facts, SimilarityModel(features)
 
 
 def _syndication_link(a: str, b: str, facts, model: SimilarityModel, run_id: str) -> dict | None:
@@ -190,7 +188,7 @@ def _assign_stories(con, new_order, sources, candidates, model, links, run_id) -
     # a derived article whose source is new too: the source is placed first (oldest first order)
     result, evidence = stories.assign_greedy(
         new_order, existing, story_age, sources, candidates, model.similarity, SAME_STORY_THRESHOLD,
-        merge_threshold=STORY_MERGE_THRESHOLD)
+        merge_threshold=STORY_MERGE_THRESHOLD, centroid=model.centroid)
     linked = {(l["article_id"], l["linked_article_id"]) for l in links} | {(l["linked_article_id"], l["article_id"]) for l in links}
     for article_id, (other, score) in evidence.items():
         if (article_id, other) not in linked:

@@ -32,6 +32,7 @@ def assign_greedy(
     threshold: float,
     max_members: int = 50,
     merge_threshold: float | None = None,
+    centroid=None,
 ) -> tuple[Assignment, dict[str, tuple[str, float]]]:
     """Average-link, one article at a time (oldest first), so ids never depend on batching
     more than on order: an article joins the candidate story whose members it is most
@@ -79,27 +80,24 @@ def assign_greedy(
         result.members[article] = story
     _refine(new_in_order, sources, current, members, result, candidates, similarity, threshold, max_members, evidence)
     _merge_touched(new_in_order, current, members, result, age, candidates, similarity,
-                   threshold if merge_threshold is None else merge_threshold)
+                   threshold if merge_threshold is None else merge_threshold, centroid)
     result.updated = {current[a] for a in new_in_order} - result.created
     return result, evidence
 
 
 def _story_link(a: list[str], b: list[str], similarity, cap: int = 20) -> float:
-    """Average-link similarity of two stories (their most recent members). `similarity` may
-    offer .block(left, right) for a whole matrix at once."""
+    """Average-link similarity of two stories (their most recent members)."""
     left, right = a[-cap:], b[-cap:]
     if not left or not right:
         return 0.0
-    block = getattr(similarity, "block", None)
-    if block is not None:
-        return float(block(left, right).mean())
     return float(sum(similarity(x, right).mean() for x in left) / len(left))
 
 
-def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold) -> None:
+def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold, centroid=None) -> None:
     """Average-link agglomeration of the stories this run touched with their neighbours:
     repeatedly merge the closest pair while their average similarity clears the threshold.
-    The older story's id survives; merges of stored stories are recorded."""
+    The older story's id survives; merges of stored stories are recorded. With `centroid`
+    (ids -> mean vector, for a dot-product similarity) a story pair costs one dot product."""
     def neighbours(story: str) -> set[str]:
         found = set()
         for article in members.get(story, []):
@@ -107,7 +105,6 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
                 found |= {current[o] for o in candidates(article) if o in current}
         return found - {story}
 
-    centroid = getattr(similarity, "centroid", None)
     centroids: dict[str, object] = {}
 
     def link(a: str, b: str) -> float:

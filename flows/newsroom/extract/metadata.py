@@ -206,7 +206,8 @@ def outlet(extraction: Extraction, url: str | None = None) -> str | None:
     """The publishing outlet: a name the page's own furniture repeats (masthead line,
     copyright, 'subscribe to X', 'the X staff'), else the URL's site name."""
     votes: Counter[str] = Counter()
-    furniture = [b for b in extraction.blocks if b.index not in set(extraction.kept)]
+    kept = set(extraction.kept)
+    furniture = [b for b in extraction.blocks if b.index not in kept]
     for block in furniture:
         for pattern in _OUTLET_PATTERNS:
             for match in pattern.finditer(block.text):
