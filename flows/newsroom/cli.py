@@ -38,10 +38,10 @@ def summary(warehouse: Path) -> dict:
 def cmd_run(args: argparse.Namespace) -> int:
     _quiet_prefect()
     from .load.publish import RunInProgress
-    from .pipeline import ingest
+    from .pipeline import configured_ingest
 
     try:
-        result = ingest(input_path=args.input, warehouse_path=args.warehouse)
+        result = configured_ingest()(input_path=args.input, warehouse_path=args.warehouse)
     except RunInProgress as exc:
         print(f"newsroom: {exc}", file=sys.stderr)
         return 3

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .config import PROJECT_ROOT
-from .pipeline import ingest
+from .pipeline import configured_ingest
 
 DEPLOYMENT = "hourly-inbox"
 DEFAULT_CRON = "0 * * * *"
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.parse_args(argv)
     settings = deployment_settings()
     Path(settings["parameters"]["input_path"]).mkdir(parents=True, exist_ok=True)
-    ingest.serve(**settings)
+    configured_ingest().serve(**settings)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import signal
 import time
 import traceback
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -124,10 +125,10 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
 
 
 @task(name="annotate-batch", cache_policy=NO_CACHE, retries=1)
-def annotate_batch(articles: list[Article]) -> list:
-    from .annotate.annotator import annotate  # spaCy loads in seconds: only when there is work
+def annotate_batch(articles: list[Article], processes: int | None = None) -> list:
+    from .annotate import annotator  # spaCy loads in seconds: only when there is work
 
-    return list(annotate(articles))
+    return annotator.annotate_batch(articles, processes)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
@@ -163,6 +164,25 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
     pending_rejections = list(walk_rejections)
     seen_this_run: set[str] = set()
     batches = list(_batches(paths, settings.batch_size))
+    # Batches flow through a short queue: while one is annotated (on the worker processes or
+    # the Dask cluster), the flow reads and extracts the next and loads the previous one.
+    on_dask = bool(settings.dask)
+    in_flight: deque = deque()
+
+    def load_oldest() -> None:
+        nonlocal pending_rejections
+        future, articles, ledger = in_flight.popleft()
+        started = time.perf_counter()
+        annotations = future.result() if future is not None else []
+        report.timed("annotate", started)
+        started = time.perf_counter()
+        report.counts["articles_loaded"] += load_batch(str(work), run_id, articles, annotations, pending_rejections, ledger)
+        fault_point("load")  # after the batch is written to the working copy
+        report.rejected(pending_rejections)
+        pending_rejections = []
+        report.timed("load", started)
+        logger.info("batch: %d new articles, %d rejected so far", len(articles), report.counts["rejected_inputs"])
+
     for batch in progress(batches, desc="ingest", unit="batch"):
         started = time.perf_counter()
         documents, rejections = read_batch(batch, settings.max_file_bytes)
@@ -188,19 +208,14 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         pending_rejections += rejections
         report.timed("extract", started)
 
-        started = time.perf_counter()
         fault_point("annotate")
-        annotations = annotate_batch(articles) if articles else []
-        report.timed("annotate", started)
-
-        started = time.perf_counter()
+        future = annotate_batch.submit(articles, 1 if on_dask else None) if articles else None
         ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
-        report.counts["articles_loaded"] += load_batch(str(work), run_id, articles, annotations, pending_rejections, ledger)
-        fault_point("load")  # after the batch is written to the working copy
-        report.rejected(pending_rejections)
-        pending_rejections = []
-        report.timed("load", started)
-        logger.info("batch: %d read, %d new articles, %d rejected so far", len(documents), len(articles), report.counts["rejected_inputs"])
+        in_flight.append((future, articles, ledger))
+        while len(in_flight) > settings.batches_in_flight:
+            load_oldest()
+    while in_flight:
+        load_oldest()
     if pending_rejections:  # nothing to read, but the walk itself found bad paths
         load_batch(str(work), run_id, [], [], pending_rejections, [])
         report.rejected(pending_rejections)
@@ -244,10 +259,12 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
         try:
             _ingest_into(work, input_path, settings, report, date.today())
         except BaseException as exc:
+            _stop_annotation_workers()
             report.status, report.error = "failed", f"{type(exc).__name__}: {exc}"
             publish.discard_working_copy(target)
             _record_failed_run(target, report, flow_run_id, input_path, traceback.format_exc())
             raise
+        _stop_annotation_workers()
         report.status = "success"
         con = warehouse.connect(work)
         warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds,
@@ -259,6 +276,34 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
                              description="Files seen, articles loaded, rejections with reasons, stories, stage times")
     return {"run_id": report.run_id, "status": report.status, **report.counts,
             "stage_seconds": report.stage_seconds, "rejections": report.rejections}
+
+
+def _stop_annotation_workers() -> None:
+    import sys
+
+    if "newsroom.annotate.annotator" in sys.modules:  # else there are none, and spaCy stays unloaded
+        sys.modules["newsroom.annotate.annotator"].shutdown_workers()
+
+
+def task_runner(settings: Settings | None = None):
+    """The task runner the settings ask for: None for Prefect's default (threads here, with
+    annotation on this machine's worker processes), or prefect-dask's DaskTaskRunner."""
+    settings = settings or Settings()
+    if not settings.dask:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask == "local":
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+            "n_workers": settings.dask_workers, "threads_per_worker": 1, "processes": True,
+            "host": "127.0.0.1", "dashboard_address": None})  # nothing listens beyond loopback
+    return DaskTaskRunner(address=settings.dask)
+
+
+def configured_ingest():
+    """The ingest flow with the configured task runner (what the CLI and the deployment run)."""
+    runner = task_runner()
+    return ingest.with_options(task_runner=runner) if runner is not None else ingest
 
 
 def _record_failed_run(target: Path, report: RunReport, flow_run_id, input_path: str, trace: str) -> None:

@@ -82,10 +82,18 @@ class SimilarityModel:
         """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
         return float((self.entities[self.index[a]] @ self.entities[self.index[b]].T).toarray()[0, 0])
 
-    def centroid(self, ids: list[str]) -> np.ndarray:
-        """Mean feature vector of a group. Similarity is a dot product, so the mean
-        similarity between two groups (average link) is the dot product of their centroids."""
-        return self.combined[[self.index[x] for x in ids]].mean(axis=0).A1
+    def centroid(self, ids: list[str]):
+        """Mean feature vector of a group, kept sparse (a dense one costs the whole
+        vocabulary, which grows with the warehouse). Similarity is a dot product, so the
+        mean similarity between two groups (average link) is that of their centroids."""
+        from scipy.sparse import csr_matrix
+
+        weights = csr_matrix(np.full((1, len(ids)), 1.0 / len(ids)))
+        return weights @ self.combined[[self.index[x] for x in ids]]
+
+    @staticmethod
+    def centroid_similarity(a, b) -> float:
+        return float(a.multiply(b).sum())
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles

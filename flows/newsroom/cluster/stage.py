@@ -18,8 +18,7 @@ import pyarrow as pa
 from ..load.warehouse import now
 from . import stories
 from .similarity import ArticleFeatures, SimilarityModel
-from .syndication import ArticleFacts, compare, source_first
-from .text import shingles
+from .syndication import ArticleFacts, compare, profile, source_first
 
 NUM_PERM = 128
 COPY_LSH_THRESHOLD = 0.3
@@ -29,16 +28,17 @@ REWRITE_CHECKS = 3  # most similar candidates checked for being a paraphrase
 MAX_POSTINGS = 500  # a blocking key shared by more articles than this says nothing
 MAX_CANDIDATES = 300  # compared with at most this many articles, those sharing most keys
 MIN_SHARED_KEYS = 2  # blocking: an article is compared with those sharing this many keys
+NEAREST = 20  # stories worth merging are those of an article's nearest candidates
 
 
 # datasketch and scikit-learn take seconds to import (scipy): imported where used, so a run
 # with nothing new to cluster does not pay for them.
-def signature(values: set[int]) -> np.ndarray:
+def signature(values: np.ndarray) -> np.ndarray:
     from datasketch import MinHash
 
     minhash = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x)
-    if values:
-        minhash.update_batch(np.fromiter(values, dtype=np.uint64, count=len(values)))
+    if len(values):
+        minhash.update_batch(values)
     return minhash.hashvalues
 
 
@@ -69,7 +69,7 @@ class ClusterCounts:
 def _store_signatures(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
     signatures = pa.table({  # noqa: F841 - read by name below
         "article_id": [r[0] for r in rows],
-        "shingles": [signature(shingles(r[1])).astype(np.uint64).tolist() for r in rows],
+        "shingles": [signature(profile(r[1]).shingles).astype(np.uint64).tolist() for r in rows],
     }, schema=pa.schema([("article_id", pa.string()), ("shingles", pa.list_(pa.uint64()))]))
     con.execute("""insert into landing.article_signatures by name select * from signatures
                    where article_id not in (select article_id from landing.article_signatures)""")
@@ -128,11 +128,17 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
             return [o for _, o in sorted(placed, reverse=True)[:MAX_CANDIDATES]]
         # (cached: the assignment passes ask again for the same article)
 
+        @functools.cache
+        def nearest(article_id: str) -> list[str]:
+            """The candidates most similar to the article, best first: where a paraphrase
+            or a story worth merging with is to be found."""
+            nearby = candidates(article_id)
+            scores = model.similarity(article_id, nearby)
+            return [nearby[i] for i in np.argsort(-scores, kind="stable")[:NEAREST]]
+
         links, sources, checked = [], defaultdict(list), set()
         for article_id in new_order:
-            nearby = candidates(article_id)
-            ranked = sorted(zip(model.similarity(article_id, nearby), nearby), reverse=True)[:REWRITE_CHECKS]
-            for other in sorted(copies.get(article_id, set()) | {o for _, o in ranked}):
+            for other in sorted(copies.get(article_id, set()) | set(nearest(article_id)[:REWRITE_CHECKS])):
                 pair = frozenset((article_id, other))
                 if pair in checked:
                     continue
@@ -141,7 +147,7 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
                 if link is not None:
                     links.append(link)
                     sources[link["article_id"]].append(link["linked_article_id"])
-        counts = _assign_stories(con, new_order, sources, candidates, model, links, run_id)
+        counts = _assign_stories(con, new_order, sources, candidates, nearest, model, links, run_id)
         if links:
             batch = pa.Table.from_pylist(links)  # noqa: F841 - read by name below
             con.execute("""insert into landing.article_links by name select * from batch
@@ -181,14 +187,15 @@ def _syndication_link(a: str, b: str, facts, model: SimilarityModel, run_id: str
     }
 
 
-def _assign_stories(con, new_order, sources, candidates, model, links, run_id) -> ClusterCounts:
+def _assign_stories(con, new_order, sources, candidates, nearest, model, links, run_id) -> ClusterCounts:
     existing = dict(con.execute("select article_id, story_id from landing.story_members").fetchall())
     story_age = {s: (str(t),) for s, t in con.execute(
         "select story_id, min(assigned_at) from landing.story_members group by story_id").fetchall()}
     # a derived article whose source is new too: the source is placed first (oldest first order)
     result, evidence = stories.assign_greedy(
         new_order, existing, story_age, sources, candidates, model.similarity, SAME_STORY_THRESHOLD,
-        merge_threshold=STORY_MERGE_THRESHOLD, centroid=model.centroid)
+        merge_threshold=STORY_MERGE_THRESHOLD, merge_candidates=nearest, centroid=model.centroid,
+        centroid_similarity=model.centroid_similarity)
     linked = {(l["article_id"], l["linked_article_id"]) for l in links} | {(l["linked_article_id"], l["article_id"]) for l in links}
     for article_id, (other, score) in evidence.items():
         if (article_id, other) not in linked:

@@ -32,7 +32,9 @@ def assign_greedy(
     threshold: float,
     max_members: int = 50,
     merge_threshold: float | None = None,
+    merge_candidates=None,
     centroid=None,
+    centroid_similarity=None,
 ) -> tuple[Assignment, dict[str, tuple[str, float]]]:
     """Average-link, one article at a time (oldest first), so ids never depend on batching
     more than on order: an article joins the candidate story whose members it is most
@@ -41,7 +43,8 @@ def assign_greedy(
     sources: article -> articles it copies or rewrites; such an article always joins its
     source's story, and when its sources sit in different stories those merge (the oldest
     id survives). candidates(a) -> articles worth comparing with; similarity(a, others) ->
-    array of similarities. Returns the assignment and, per new article, the member it
+    array of similarities; merge_candidates(a) -> the fewer articles whose stories are
+    worth merging with or moving a to (default: candidates). Returns the assignment and, per new article, the member it
     matched best with its score (the evidence behind a same-story link)."""
     result = Assignment()
     current = dict(existing)
@@ -78,9 +81,10 @@ def assign_greedy(
         current[article] = story
         members.setdefault(story, []).append(article)
         result.members[article] = story
-    _refine(new_in_order, sources, current, members, result, candidates, similarity, threshold, max_members, evidence)
-    _merge_touched(new_in_order, current, members, result, age, candidates, similarity,
-                   threshold if merge_threshold is None else merge_threshold, centroid)
+    _refine(new_in_order, sources, current, members, result, merge_candidates or candidates, similarity, threshold,
+            max_members, evidence)
+    _merge_touched(new_in_order, current, members, result, age, merge_candidates or candidates, similarity,
+                   threshold if merge_threshold is None else merge_threshold, centroid, centroid_similarity)
     result.updated = {current[a] for a in new_in_order} - result.created
     return result, evidence
 
@@ -93,11 +97,13 @@ def _story_link(a: list[str], b: list[str], similarity, cap: int = 20) -> float:
     return float(sum(similarity(x, right).mean() for x in left) / len(left))
 
 
-def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold, centroid=None) -> None:
+def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold,
+                   centroid=None, centroid_similarity=None) -> None:
     """Average-link agglomeration of the stories this run touched with their neighbours:
     repeatedly merge the closest pair while their average similarity clears the threshold.
     The older story's id survives; merges of stored stories are recorded. With `centroid`
-    (ids -> mean vector, for a dot-product similarity) a story pair costs one dot product."""
+    (ids -> mean vector, for a dot-product similarity; `centroid_similarity` takes two of
+    them, a plain dot product by default) a story pair costs one dot product."""
     def neighbours(story: str) -> set[str]:
         found = set()
         for article in members.get(story, []):
@@ -113,7 +119,9 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
         for story in (a, b):
             if story not in centroids:
                 centroids[story] = centroid(members[story][-20:])
-        return float(centroids[a] @ centroids[b])
+        if centroid_similarity is None:
+            return float(centroids[a] @ centroids[b])
+        return centroid_similarity(centroids[a], centroids[b])
 
     scores: dict[frozenset, float] = {}
     for story in {current[a] for a in new_in_order}:

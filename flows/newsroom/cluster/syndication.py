@@ -7,8 +7,11 @@ rewrite: few shingles survive, but most of the shorter article's sentences have 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
 
 from .text import content_stems, numbers, sentences, shingles
 
@@ -39,24 +42,37 @@ def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def aligned_sentences(a_text: str, b_text: str) -> tuple[int, int, int]:
-    """(aligned in the shorter article, sentences in A, sentences in B). Sentences of
-    fewer than four content words are ignored: they align with anything."""
-    a_sets = [s for s in (set(content_stems(x)) for x in sentences(a_text)) if len(s) >= 4]
-    b_sets = [s for s in (set(content_stems(x)) for x in sentences(b_text)) if len(s) >= 4]
-    shorter, longer = (a_sets, b_sets) if len(a_sets) <= len(b_sets) else (b_sets, a_sets)
-    aligned = sum(1 for s in shorter if any(_dice(s, t) >= SENTENCE_MATCH for t in longer))
-    return aligned, len(a_sets), len(b_sets)
+@dataclass(frozen=True)
+class TextProfile:
+    """What comparing an article needs, computed once per text however many pairs it is in."""
+    shingles: np.ndarray
+    sentences: tuple[frozenset, ...]  # content stems of each sentence of four or more
+    numbers: frozenset
+
+
+@functools.lru_cache(maxsize=4096)  # bounded: an article is compared while it is recent
+def profile(text: str) -> TextProfile:
+    stem_sets = (frozenset(content_stems(s)) for s in sentences(text))
+    return TextProfile(shingles(text), tuple(s for s in stem_sets if len(s) >= 4), frozenset(numbers(text)))
+
+
+def aligned_sentences(a: TextProfile, b: TextProfile) -> int:
+    """Sentences of the shorter article with a close counterpart in the other. Sentences of
+    fewer than four content words are left out: they align with anything."""
+    shorter, longer = sorted((a.sentences, b.sentences), key=len)
+    return sum(1 for s in shorter if any(_dice(s, t) >= SENTENCE_MATCH for t in longer))
 
 
 def compare(a_text: str, b_text: str) -> PairEvidence:
-    sa, sb = shingles(a_text), shingles(b_text)
-    shared = len(sa & sb)
-    containment = shared / min(len(sa), len(sb)) if sa and sb else 0.0
-    jaccard = shared / len(sa | sb) if sa or sb else 0.0
-    aligned, na, nb = aligned_sentences(a_text, b_text)
-    shorter = min(na, nb)
-    na_, nb_ = numbers(a_text), numbers(b_text)
+    a, b = profile(a_text), profile(b_text)
+    sa, sb = a.shingles, b.shingles
+    shared = len(np.intersect1d(sa, sb, assume_unique=True))
+    containment = shared / min(len(sa), len(sb)) if len(sa) and len(sb) else 0.0
+    union = len(sa) + len(sb) - shared
+    jaccard = shared / union if union else 0.0
+    aligned = aligned_sentences(a, b)
+    shorter = min(len(a.sentences), len(b.sentences))
+    na_, nb_ = a.numbers, b.numbers
     return PairEvidence(
         shingle_containment=round(containment, 4),
         shingle_jaccard=round(jaccard, 4),

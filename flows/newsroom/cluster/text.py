@@ -1,8 +1,10 @@
 """Text features for comparing articles: words, light stems, sentences, shingles."""
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
+
+import numpy as np
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
@@ -38,16 +40,25 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def _hash64(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+_ROLL = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit multiplier (golden ratio)
 
 
-def shingles(text: str, k: int = 5) -> set[int]:
-    """Hashed k-word shingles of the text: the unit of verbatim overlap."""
+def shingles(text: str, k: int = 5) -> np.ndarray:
+    """Hashed k-word shingles of the text, the unit of verbatim overlap: a sorted array of
+    distinct 32-bit values (datasketch's MinHash permutes 32-bit hashes).
+
+    Each word is hashed once (crc32, stable across processes: signatures are stored) and
+    the k-word windows are combined by a rolling product in numpy: hashing every window's
+    joined string in Python cost most of the clustering stage."""
     tokens = words(text)
-    if len(tokens) < k:
-        return {_hash64(" ".join(tokens))} if tokens else set()
-    return {_hash64(" ".join(tokens[i : i + k])) for i in range(len(tokens) - k + 1)}
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    hashed = np.fromiter((zlib.crc32(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens))
+    width = max(1, len(tokens) - k + 1)
+    rolled = np.zeros(width, dtype=np.uint64)
+    for offset in range(min(k, len(tokens))):
+        rolled = rolled * _ROLL + hashed[offset : offset + width]  # wraps modulo 2**64, as meant
+    return np.unique(rolled >> np.uint64(32))
 
 
 def numbers(text: str) -> set[str]:
