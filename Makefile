@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install run test eval bench serve stop docs clean
+.PHONY: install browser run test screenshots eval bench serve stop docs clean
 
 install: $(STAMP)
 
@@ -27,11 +27,23 @@ $(STAMP): pyproject.toml uv.lock uv-bootstrap.txt
 	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
 	touch $@
 
+# Headless Chromium and its driver from Debian, for the browser checks of the Prefect UI and
+# the dbt docs site (selenium drives them; nothing is downloaded at test time).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
 run: $(STAMP)
 	$(BIN)/newsroom run --input "$(INPUT)" --warehouse "$(WAREHOUSE)"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Refresh the README's screenshots (the browser tests take them).
+screenshots: $(STAMP) browser
+	NEWSROOM_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_services.py
 
 # The Prefect server (UI on http://127.0.0.1:4200) and the hourly inbox deployment.
 PREFECT_PORT ?= 4200
@@ -52,10 +64,7 @@ stop:
 # so that it never holds the warehouse open.
 DOCS_PORT ?= 8080
 docs: $(STAMP)
-	cp $(WAREHOUSE) dbt_project/target/docs.duckdb 2>/dev/null || (mkdir -p dbt_project/target && cp $(WAREHOUSE) dbt_project/target/docs.duckdb)
-	cd dbt_project && NEWSROOM_DBT_WAREHOUSE=target/docs.duckdb DBT_SEND_ANONYMOUS_USAGE_STATS=false \
-	  ../$(BIN)/dbt docs generate --profiles-dir . && \
-	  ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+	$(BIN)/newsroom docs --warehouse "$(WAREHOUSE)" --port $(DOCS_PORT)
 
 # Quality figures on the labelled data in ../shared/eval (not part of make test: minutes).
 eval: $(STAMP)

@@ -36,3 +36,25 @@ def read_seed(path: Path) -> str:
     from newsroom.extract.inputs import split_seed_header
 
     return split_seed_header(path.read_text())[1]
+
+
+MART_QUERIES = {
+    "articles": "select external_id, title, published_date, outlet, wire_agency, dateline, body_text, story_id, syndication, derived_from_article_id from marts.articles order by external_id",
+    "entities": "select entity_id, canonical_name, entity_type, mention_count from marts.entities order by entity_id",
+    "mentions": "select article_id, entity_id, start_char, end_char from marts.entity_mentions order by all",
+    "quotes": "select quote_id, quote_text, speaker_text, quote_type from marts.quotes order by quote_id",
+    "stories": "select story_id, headline, article_count from marts.stories order by story_id",
+    "sources": "select name, source_type, article_count from marts.sources order by all",
+    "landing": "select count(*) from landing.articles",
+}
+
+
+def marts_snapshot(warehouse: Path) -> dict:
+    """The marts' contents that do not depend on when or how often a run happened."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {name: con.execute(sql).fetchall() for name, sql in MART_QUERIES.items()}
+    finally:
+        con.close()

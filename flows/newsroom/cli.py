@@ -66,25 +66,64 @@ def cmd_summary(args: argparse.Namespace) -> int:
 DEFAULT_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
+class _Tee:
+    """stdout that is also kept: what an evaluation prints is what the docs show."""
+
+    def __init__(self, stream):
+        self.stream, self.kept = stream, []
+
+    def write(self, text: str) -> int:
+        self.kept.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    if args.what == "extraction":
-        from .evaluate import extraction
+    from contextlib import redirect_stdout
 
-        extraction.run(Path(args.data or DEFAULT_EVAL / "extraction" / "aeb"), worst=args.worst)
-    elif args.what == "quotes":
-        from .evaluate import quotes
+    from .evaluate import record
 
-        data = Path(args.data or DEFAULT_EVAL / "quotes" / "polnear")
-        quotes.run(data / "dev" if (data / "dev").is_dir() else data)
-    elif args.what == "ner":
-        from .evaluate import ner
+    defaults = {"extraction": DEFAULT_EVAL / "extraction" / "aeb", "quotes": DEFAULT_EVAL / "quotes" / "polnear",
+                "ner": DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt",
+                "clusters": DEFAULT_EVAL / "clustering" / "ecbplus.jsonl"}
+    data = Path(args.data or defaults[args.what])
+    tee = _Tee(sys.stdout)
+    with redirect_stdout(tee):
+        if args.what == "extraction":
+            from .evaluate import extraction
 
-        ner.run(Path(args.data or DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt"))
-    elif args.what == "clusters":
-        _quiet_prefect()
-        from .evaluate import clusters
+            extraction.run(data, worst=args.worst)
+        elif args.what == "quotes":
+            from .evaluate import quotes
 
-        clusters.run(Path(args.data or DEFAULT_EVAL / "clustering" / "ecbplus.jsonl"))
+            data = data / "dev" if (data / "dev").is_dir() else data
+            quotes.run(data)
+        elif args.what == "ner":
+            from .evaluate import ner
+
+            ner.run(data)
+        elif args.what == "clusters":
+            _quiet_prefect()
+            from .evaluate import clusters
+
+            clusters.run(data)
+    if not args.no_record and not args.worst:  # a diagnostic run lists pages, not figures
+        record.save(args.what, "".join(tee.kept), data)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .model import dbt
+
+    warehouse = Path(args.warehouse or Settings().warehouse)
+    if not warehouse.exists():
+        print(f"newsroom: no warehouse at {warehouse}: `make run` builds one", file=sys.stderr)
+        return 2
+    site = dbt.generate_docs(warehouse)
+    print(f"dbt docs for {warehouse}: http://127.0.0.1:{args.port}", flush=True)
+    dbt.serve_docs(site, args.port)
     return 0
 
 
@@ -112,7 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters"])
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
     evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
+    evaluate.add_argument("--no-record", action="store_true",
+                          help="do not replace the figures the dbt docs show (dbt_project/docs/evaluations.json)")
     evaluate.set_defaults(func=cmd_eval)
+
+    docs = commands.add_parser("docs", help="generate the dbt docs site and serve it on 127.0.0.1")
+    docs.add_argument("--warehouse")
+    docs.add_argument("--port", type=int, default=8080)
+    docs.set_defaults(func=cmd_docs)
 
     benchmark = commands.add_parser("bench", help="throughput against bare spaCy, re-run cost, peak memory")
     benchmark.add_argument("--articles", type=int, default=20000)

@@ -13,18 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SAMPLE
-
-MART_QUERIES = {
-    "articles": "select external_id, title, published_date, outlet, wire_agency, dateline, body_text, story_id, syndication, derived_from_article_id from marts.articles order by external_id",
-    "entities": "select entity_id, canonical_name, entity_type, mention_count from marts.entities order by entity_id",
-    "mentions": "select article_id, entity_id, start_char, end_char from marts.entity_mentions order by all",
-    "quotes": "select quote_id, quote_text, speaker_text, quote_type from marts.quotes order by quote_id",
-    "stories": "select story_id, headline, article_count from marts.stories order by story_id",
-    "sources": "select name, source_type, article_count from marts.sources order by all",
-    "landing": "select count(*) from landing.articles",
-}
-
+from conftest import ROOT, SAMPLE, marts_snapshot
 
 def _run(warehouse: Path, env: dict, fault: str | None = None, wait: bool = True):
     env = dict(env)
@@ -36,14 +25,6 @@ def _run(warehouse: Path, env: dict, fault: str | None = None, wait: bool = True
         return process
     out, err = process.communicate(timeout=600)
     return process.returncode, out, err
-
-
-def _marts(warehouse: Path) -> dict:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return {name: con.execute(sql).fetchall() for name, sql in MART_QUERIES.items()}
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +47,7 @@ def reference_warehouse(env, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(reference_warehouse) -> dict:
-    return _marts(reference_warehouse)
+    return marts_snapshot(reference_warehouse)
 
 
 def test_killed_runs_leave_nothing_half_built_and_the_next_run_completes(env, reference, tmp_path):
@@ -77,16 +58,16 @@ def test_killed_runs_leave_nothing_half_built_and_the_next_run_completes(env, re
         assert not warehouse.exists(), f"{fault}: a killed first run published something"
     code, out, err = _run(warehouse, env)
     assert code == 0, out + err
-    assert _marts(warehouse) == reference
+    assert marts_snapshot(warehouse) == reference
 
 
 def test_killed_second_run_keeps_the_published_warehouse(env, reference, reference_warehouse, tmp_path):
     warehouse = tmp_path / "news.duckdb"
     shutil.copyfile(reference_warehouse, warehouse)  # a published warehouse, as a first run leaves it
-    published = _marts(warehouse)
+    published = marts_snapshot(warehouse)
     code, _, _ = _run(warehouse, env, "dbt:killafter=3")
     assert code == -9
-    assert _marts(warehouse) == published == reference
+    assert marts_snapshot(warehouse) == published == reference
 
 
 def test_overlapping_run_exits_with_a_clear_message_and_corrupts_nothing(env, reference, tmp_path):
@@ -101,4 +82,4 @@ def test_overlapping_run_exits_with_a_clear_message_and_corrupts_nothing(env, re
     assert "another run is building" in err
     first_out, first_err = first.communicate(timeout=600)
     assert first.returncode == 0, first_out + first_err
-    assert _marts(warehouse) == reference
+    assert marts_snapshot(warehouse) == reference

@@ -11,7 +11,7 @@ import atexit
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -31,8 +31,9 @@ class Annotation:
 
 
 def annotate_doc(article_id: str, doc) -> Annotation:
-    mentions = mentions_from_doc(doc)
-    return Annotation(article_id, mentions, extract_quotes(doc, mentions))
+    text = doc.text
+    mentions = mentions_from_doc(doc, text)
+    return Annotation(article_id, mentions, extract_quotes(doc, mentions, text))
 
 
 @Language.component("newsroom_annotations")
@@ -41,8 +42,8 @@ def newsroom_annotations(doc: Doc) -> Doc:
     they run in the worker processes too; results travel back as plain data."""
     annotation = annotate_doc("", doc)
     doc.user_data["newsroom"] = (
-        [astuple(m) for m in annotation.mentions],
-        [astuple(q) for q in annotation.quotes],
+        [tuple(vars(m).values()) for m in annotation.mentions],  # flat dataclasses: astuple's deep copy is not needed
+        [tuple(vars(q).values()) for q in annotation.quotes],
     )
     return doc
 

@@ -231,8 +231,8 @@ class _Attribution:
     quote_type: str
 
 
-def attribute(doc, spans: list[tuple[int, int]]) -> list[_Attribution]:
-    text = doc.text
+def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> list[_Attribution]:
+    text = doc.text if text is None else text  # doc.text joins every token: once per article
     used: set[int] = set()
     found: list[_Attribution] = []
     for sent in doc.sents:
@@ -318,12 +318,12 @@ def _earlier_description(doc, subject) -> list | None:
     return None
 
 
-def extract_quotes(doc, mentions: list[Mention]) -> list[Quote]:
-    text = doc.text
+def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> list[Quote]:
+    text = doc.text if text is None else text
     spans = quoted_spans(text)
     quotes: list[Quote] = []
     resolved_speakers: list[tuple[int, list, Mention | None]] = []  # (cue position, phrase, entity)
-    for attribution in attribute(doc, spans):
+    for attribution in attribute(doc, spans, text):
         subject = attribution.subject
         written = phrase_tokens(subject)
         phrase, entity = written, _mention_at(mentions, *_span_chars([subject]))

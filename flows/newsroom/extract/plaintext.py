@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import BOILERPLATE, CAPTION, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER
+from .lexicon import CAPTION, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER, is_boilerplate
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -93,7 +93,7 @@ def classify(blocks: list[Block]) -> None:
             block.kind, block.score = "furniture", _LINK_BOX
         elif is_furniture(text, words, terminal):
             block.kind, block.score = "furniture", FURNITURE_LINE
-        elif BOILERPLATE.search(text):
+        elif is_boilerplate(text):
             # a long sentence that mentions subscribers or cookies is usually still prose
             block.kind, block.score = "prose", 0.5 if terminal else -1.0
         elif _PIPES.search(text) and not terminal:
@@ -152,7 +152,7 @@ def is_furniture(text: str, words: int, terminal: bool) -> bool:
         return True
     if words >= 3 and not terminal and _is_shouting(text):
         return True  # "GET FOX BUSINESS ON THE GO": promos and related-story links
-    if not BOILERPLATE.search(text):
+    if not is_boilerplate(text):
         return False
     # short lines, and editors' notes in parentheses ("(This story was auto-generated from
     # a syndicated feed.)"), whatever their length

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,3 +110,30 @@ def build(warehouse: Path) -> DbtResult:
     if failures or completed.returncode != 0:
         raise DbtBuildError("dbt build failed:\n" + "\n".join(failures or [completed.stdout[-3000:]]))
     return outcome
+
+
+def generate_docs(warehouse: Path) -> Path:
+    """`dbt docs generate` for a published warehouse; returns the site's directory.
+
+    The catalog is read from a copy of the warehouse (same file name, so the same database
+    name), so the docs never hold the warehouse open and a run can publish meanwhile; the
+    copy is a consistent snapshot because runs publish by atomic rename."""
+    site = DBT_DIR / "target" / "docs-site"
+    site.mkdir(parents=True, exist_ok=True)
+    copy = site / Path(warehouse).name
+    shutil.copyfile(warehouse, copy)
+    try:
+        with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
+            completed = run_dbt(["docs", "generate", "--log-path", logs], copy, site)
+    finally:
+        copy.unlink(missing_ok=True)
+    if completed.returncode != 0 or not (site / "catalog.json").exists():
+        raise DbtBuildError(f"dbt docs generate failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+    return site
+
+
+def serve_docs(site: Path, port: int) -> None:
+    """`dbt docs serve` on 127.0.0.1 only (replaces this process)."""
+    command = dbt_executable() + ["docs", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-browser",
+                                  "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(site)]
+    os.execve(command[0], command, {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
