@@ -2,8 +2,14 @@
 spaCy on the same articles (ratios, not absolute timings: these machines are shared).
 
 The corpus is made from real article texts (../shared/eval: PolNeAR and ECB+), replicated
-with variations (names and numbers changed, paragraphs reordered) up to --articles, so that
-every copy is a distinct article to the pipeline.
+with variations up to --articles: numbers changed, middle paragraphs reordered and about one
+word in five replaced by a word of another article, so that every variant is a distinct
+article to the pipeline and a paraphrase, not a verbatim copy, to the story clustering (as
+many outlets' versions of one event are).
+
+`newsroom bench clusters` times the clustering stage alone at two sizes (2k and 20k by
+default): the base texts are annotated once by the real pipeline, and the variants carry
+their base's entities, so that 20k articles cost minutes rather than an hour of spaCy.
 """
 from __future__ import annotations
 
@@ -27,10 +33,10 @@ def source_texts(eval_dir: Path = EVAL) -> list[str]:
     ecb = eval_dir / "clustering" / "ecbplus.jsonl"
     if ecb.exists():
         texts += [json.loads(line)["text"] for line in ecb.read_text().splitlines() if line.strip()]
-    return [t for t in texts if len(t.split()) >= 80]
+    return list(dict.fromkeys(t for t in texts if len(t.split()) >= 80))  # a few texts occur twice
 
 
-def variant(text: str, n: int, rng: random.Random) -> str:
+def variant(text: str, n: int, rng: random.Random, vocabulary: list[str]) -> str:
     if n == 0:
         return text
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
@@ -39,15 +45,25 @@ def variant(text: str, n: int, rng: random.Random) -> str:
         rng.shuffle(middle)
         paragraphs = paragraphs[:1] + middle + paragraphs[-1:]
     changed = _NUMBER.sub(lambda m: str(int(m.group()) + n), "\n\n".join(paragraphs))
-    return f"{changed}\n\n(Edition {n}.)"
+    words = re.split(r"( +)", changed)
+    for i in range(0, len(words), 2):
+        if rng.random() < 0.2 and words[i].isalpha() and words[i].islower():
+            words[i] = rng.choice(vocabulary)
+    return f"{''.join(words)}\n\n(Edition {n}.)"
+
+
+def variants(base: list[str], articles: int, seed: int = 7) -> list[tuple[int, str]]:
+    """(index of the base text, text) for `articles` articles."""
+    rng = random.Random(seed)
+    vocabulary = sorted({w for t in base[:200] for w in t.split() if w.isalpha() and w.islower() and len(w) > 3})
+    return [(i % len(base), variant(base[i % len(base)], i // len(base), rng, vocabulary)) for i in range(articles)]
 
 
 def build_corpus(path: Path, articles: int, seed: int = 7) -> list[str]:
-    rng = random.Random(seed)
     base = source_texts()
     if not base:
         raise SystemExit(f"no article texts under {EVAL}")
-    texts = [variant(base[i % len(base)], i // len(base), rng) for i in range(articles)]
+    texts = [text for _, text in variants(base, articles, seed)]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as out:
         for i, text in enumerate(texts):
@@ -103,3 +119,91 @@ def run(articles: int, workdir: Path) -> dict:
     total = sum(stages.values()) or 1.0
     print("stage shares of the first run: " + ", ".join(f"{k} {v / total:.0%}" for k, v in stages.items()))
     return {"articles": articles, "bare_s": bare, "first_s": first, "rerun_s": rerun, "peak_mb": peak_mb, "stages": stages}
+
+
+def _annotated_base(base: list[str], workdir: Path) -> list[tuple[object, object]]:
+    """(Article, Annotation) of every base text through the real extraction and annotation,
+    cached in workdir by model and texts (it takes minutes)."""
+    import hashlib
+    import pickle
+    from datetime import date as date_
+
+    from .annotate import nlp as nlp_models
+    from .annotate.annotator import annotate
+    from .extract.article import build_article
+    from .extract.records import Article, RawDocument
+
+    key = hashlib.sha256((nlp_models.model_name() + "\0".join(base)).encode()).hexdigest()[:12]
+    cache = workdir / f"base-annotations-{key}.pickle"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    articles = []
+    for i, text in enumerate(base):
+        built = build_article(RawDocument(f"base-{i}.jsonl", f"base-{i}", "jsonl", text=text), date_.today())
+        articles.append(built if isinstance(built, Article) else None)
+    kept = [a for a in articles if a is not None]
+    annotations = iter(annotate(kept))
+    pairs = [(a, next(annotations)) if a is not None else None for a in articles]
+    cache.write_bytes(pickle.dumps(pairs))
+    return pairs
+
+
+def cluster_corpus(warehouse: Path, articles: int, workdir: Path) -> int:
+    """A warehouse whose landing tables hold `articles` variants of the annotated base texts,
+    published over 90 days, none clustered yet."""
+    import dataclasses
+    from datetime import date as date_, timedelta
+
+    from .annotate.annotator import Annotation
+    from .extract.records import content_id
+    from .load import warehouse as wh
+
+    base = source_texts()
+    annotated = _annotated_base(base, workdir)
+    rng = random.Random(11)
+    rows, notes, seen = [], [], set()
+    for index, text in variants(base, articles):
+        article_id = content_id(text)
+        if annotated[index] is None or article_id in seen:
+            continue
+        seen.add(article_id)
+        article, annotation = annotated[index]
+        rows.append(dataclasses.replace(article, article_id=article_id, external_id=article_id, body_text=text,
+                                        published_date=date_(2024, 1, 1) + timedelta(days=rng.randrange(90))))
+        kept = [m for m in annotation.mentions if rng.random() < 0.9]  # outlets name a few entities differently
+        notes.append(Annotation(article_id, kept, []))
+    for stale in warehouse.parent.glob(warehouse.name + "*"):
+        stale.unlink()
+    con = wh.connect(warehouse)
+    wh.ensure_schema(con)
+    for start in range(0, len(rows), 1000):
+        wh.load_batch(con, "bench", rows[start : start + 1000], notes[start : start + 1000], [], [])
+    con.close()
+    return len(rows)
+
+
+def run_clusters(sizes: list[int], workdir: Path) -> dict:
+    """Seconds of the clustering stage over each size of warehouse, all articles new."""
+    from .cluster.stage import cluster_new_articles
+    from .load import warehouse as wh
+
+    import datasketch  # noqa: F401 - imported before timing: a run imports them once
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    timings = {}
+    for size in sizes:
+        path = workdir / f"clusters-{size}.duckdb"
+        loaded = cluster_corpus(path, size, workdir)
+        con = wh.connect(path)
+        started = time.perf_counter()
+        counts = cluster_new_articles(con, "bench")
+        timings[size] = time.perf_counter() - started
+        con.close()
+        print(f"clustering {loaded:6d} articles: {timings[size]:7.1f} s ({counts.stories_created} stories, "
+              f"{counts.links} links)", flush=True)
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        print(f"time at {large} / time at {small}: {timings[large] / timings[small]:.1f}x for "
+              f"{large / small:.0f}x the articles (target <= 12x for 10x)")
+    return timings

@@ -130,7 +130,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
-    bench.run(args.articles, Path(args.workdir))
+    if args.what == "clusters":
+        bench.run_clusters(args.sizes, Path(args.workdir))
+    else:
+        bench.run(args.articles, Path(args.workdir))
     return 0
 
 
@@ -161,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     docs.set_defaults(func=cmd_docs)
 
     benchmark = commands.add_parser("bench", help="throughput against bare spaCy, re-run cost, peak memory")
+    benchmark.add_argument("what", nargs="?", choices=["pipeline", "clusters"], default="pipeline",
+                           help="the whole pipeline against bare spaCy (default), or the clustering stage alone")
     benchmark.add_argument("--articles", type=int, default=20000)
+    benchmark.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000],
+                           help="clusters: warehouse sizes to time")
     benchmark.add_argument("--workdir", default=str(Path(__file__).resolve().parents[2] / ".bench"))
     benchmark.set_defaults(func=cmd_bench)
 

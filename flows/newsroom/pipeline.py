@@ -201,6 +201,10 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
             seen_this_run.add(document.article_id)
             fresh.append(document)
         report.timed("read", started)
+        if not on_dask and len(fresh) >= 64 and not in_flight:
+            from .annotate import annotator  # spaCy's workers load while this batch is extracted
+
+            annotator.start_workers()
 
         started = time.perf_counter()
         fault_point("extract")
@@ -281,7 +285,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
 def _stop_annotation_workers() -> None:
     import sys
 
-    if "newsroom.annotate.annotator" in sys.modules:  # else there are none, and spaCy stays unloaded
+    if "newsroom.annotate.annotator" in sys.modules:  # else there are none: no need to import spaCy
         sys.modules["newsroom.annotate.annotator"].shutdown_workers()
 
 

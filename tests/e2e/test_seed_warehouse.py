@@ -206,3 +206,16 @@ def test_every_model_and_column_is_described(seed):
 def test_analyst_example_queries_return_rows(seed, query):
     rows = seed.query(query.read_text())
     assert rows, f"{query.name} returned no rows"
+
+
+def test_every_example_query_is_a_dbt_exposure_reading_the_marts_it_queries():
+    import re
+
+    import yaml
+
+    exposures = {e["name"]: e for e in yaml.safe_load((ROOT / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"]}
+    for query in (ROOT / "sql" / "examples").glob("*.sql"):
+        exposure = exposures[query.stem]
+        assert f"sql/examples/{query.name}" in exposure["description"]
+        read = set(re.findall(r"\bmarts\.(\w+)", query.read_text()))
+        assert read == {re.match(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]}, query.name

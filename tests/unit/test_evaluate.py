@@ -56,3 +56,17 @@ def test_extraction_command_scores_a_small_benchmark(tmp_path, capsys):
     assert results["keep_all_text"].recall == pytest.approx(1.0)
     assert results["ours_text"].precision > results["keep_all_text"].precision
     assert results["ours_html"].f1 > 0.8
+
+
+def test_evaluation_figures_are_kept_for_the_docs_one_block_per_command(tmp_path):
+    from newsroom.evaluate import record
+
+    figures, block = tmp_path / "evaluations.json", tmp_path / "evaluation_figures.md"
+    record.save("clusters", "BCubed F1 0.878\n", tmp_path / "ecbplus.jsonl", figures, block)
+    record.save("extraction", "F1 0.937\n", tmp_path / "aeb", figures, block)
+    record.save("clusters", "BCubed F1 0.901\n", tmp_path / "ecbplus.jsonl", figures, block)
+    text = block.read_text()
+    assert text.startswith("{% docs evaluation_figures %}") and text.rstrip().endswith("{% enddocs %}")
+    assert "0.901" in text and "0.878" not in text  # the latest figures replace the earlier ones
+    assert text.index("eval extraction") < text.index("eval clusters")  # pipeline order
+    assert set(json.loads(figures.read_text())) == {"clusters", "extraction"}

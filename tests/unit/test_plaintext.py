@@ -2,6 +2,8 @@
 written here to exercise one signal each."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import date
 
 from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
@@ -138,3 +140,15 @@ def test_truncated_html_does_not_raise():
     html = f"<html><body><article><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH[:60]}"
     article = build_article(RawDocument(source_path="t.html", external_id="t", input_format="html", html=html), TODAY)
     assert isinstance(article, Article) and "bus network" in article.body_text
+
+
+@pytest.mark.parametrize("line", [
+    "Subscribe to our newsletter", "We use cookies to improve your experience", "© 2024 Example Media",
+    "Click here to read more", "Share on Facebook, Twitter or email", "Please enable JavaScript",
+    "This story was auto-generated from a syndicated feed.", "Skip to main content", "Sign up for alerts",
+    "The president said on Tuesday that the talks would continue.", "Log in", "Breaking News Alerts",
+])
+def test_boilerplate_prefilter_agrees_with_the_regex(line):
+    from newsroom.extract.lexicon import BOILERPLATE, is_boilerplate
+
+    assert is_boilerplate(line) == (BOILERPLATE.search(line) is not None)

@@ -11,6 +11,7 @@ import atexit
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -95,6 +96,19 @@ def _load_in_worker(model: str | None) -> None:
 _pool: ProcessPoolExecutor | None = None
 
 
+def start_workers(processes: int | None = None) -> None:
+    """Start the worker processes ahead of the first batch (they take seconds to load spaCy)."""
+    processes = processes or nlp_models.processes()
+    if processes > 1:
+        pool = _workers(processes)
+        for _ in range(processes):  # the executor spawns a process per waiting task
+            pool.submit(_ready)
+
+
+def _ready() -> bool:
+    return True
+
+
 def _workers(processes: int) -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
@@ -119,4 +133,8 @@ def annotate_batch(articles: list[Article], processes: int | None = None) -> lis
     if processes == 1 or (_pool is None and len(articles) < 2 * CHUNK):
         return list(annotate(articles, n_process=1, batch_size=CHUNK))
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
-    return [a for chunk in _workers(processes).map(_annotate_chunk, chunks) for a in chunk]
+    try:
+        return [a for chunk in _workers(processes).map(_annotate_chunk, chunks) for a in chunk]
+    except BrokenProcessPool:
+        shutdown_workers()  # a worker died (killed, out of memory): the task's retry starts afresh
+        raise

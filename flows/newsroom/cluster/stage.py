@@ -18,7 +18,8 @@ import pyarrow as pa
 from ..load.warehouse import now
 from . import stories
 from .similarity import ArticleFeatures, SimilarityModel
-from .syndication import ArticleFacts, compare, profile, source_first
+from .syndication import ArticleFacts, compare, source_first
+from .text import shingles
 
 NUM_PERM = 128
 COPY_LSH_THRESHOLD = 0.3
@@ -69,7 +70,7 @@ class ClusterCounts:
 def _store_signatures(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
     signatures = pa.table({  # noqa: F841 - read by name below
         "article_id": [r[0] for r in rows],
-        "shingles": [signature(profile(r[1]).shingles).astype(np.uint64).tolist() for r in rows],
+        "shingles": [signature(shingles(r[1])).astype(np.uint64).tolist() for r in rows],
     }, schema=pa.schema([("article_id", pa.string()), ("shingles", pa.list_(pa.uint64()))]))
     con.execute("""insert into landing.article_signatures by name select * from signatures
                    where article_id not in (select article_id from landing.article_signatures)""")
@@ -183,7 +184,7 @@ def _syndication_link(a: str, b: str, facts, model: SimilarityModel, run_id: str
         "article_id": derived.article_id, "linked_article_id": source.article_id, "relation": evidence.relation,
         "shingle_jaccard": evidence.shingle_jaccard, "sentence_alignment": evidence.sentence_alignment,
         "entity_overlap": round(model.entity_overlap(a, b), 4),
-        "text_similarity": round(float(model.similarity(a, [b])[0]), 4), "run_id": run_id,
+        "text_similarity": round(model.pair_similarity(a, b), 4), "run_id": run_id,
     }
 
 
