@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install browser run test screenshots eval bench serve stop docs clean
+.PHONY: install browser run test screenshots eval bench bench-clusters serve stop docs clean
 
 install: $(STAMP)
 
@@ -77,6 +77,10 @@ eval: $(STAMP)
 ARTICLES ?= 20000
 bench: $(STAMP)
 	$(BIN)/newsroom bench --articles $(ARTICLES)
+
+# The clustering stage alone at 2k and 20k articles (about 10 minutes).
+bench-clusters: $(STAMP)
+	$(BIN)/newsroom bench clusters --sizes 2000 20000
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .prefect

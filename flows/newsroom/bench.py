@@ -26,6 +26,7 @@ from .config import PROJECT_ROOT
 
 EVAL = PROJECT_ROOT.parent / "shared" / "eval"
 _NUMBER = re.compile(r"\b\d+\b")
+PART = 500  # articles per corpus file
 
 
 def source_texts(eval_dir: Path = EVAL) -> list[str]:
@@ -64,10 +65,13 @@ def build_corpus(path: Path, articles: int, seed: int = 7) -> list[str]:
     if not base:
         raise SystemExit(f"no article texts under {EVAL}")
     texts = [text for _, text in variants(base, articles, seed)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as out:
-        for i, text in enumerate(texts):
-            out.write(json.dumps({"id": f"bench-{i}", "text": text}) + "\n")
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.jsonl"):
+        stale.unlink()
+    for part, start in enumerate(range(0, len(texts), PART)):  # files of a few MB, as feeds deliver them
+        with (path / f"part-{part:04d}.jsonl").open("w") as out:
+            for i in range(start, min(start + PART, len(texts))):
+                out.write(json.dumps({"id": f"bench-{i}", "text": texts[i]}) + "\n")
     return texts
 
 
@@ -98,7 +102,7 @@ def _pipeline(corpus: Path, warehouse: Path) -> tuple[float, dict]:
 
 
 def run(articles: int, workdir: Path) -> dict:
-    corpus = workdir / f"corpus-{articles}.jsonl"
+    corpus = workdir / f"corpus-{articles}"
     warehouse = workdir / f"bench-{articles}.duckdb"
     for stale in workdir.glob(f"bench-{articles}.duckdb*"):
         stale.unlink()

@@ -1,7 +1,9 @@
 """The Prefect flow: input files -> extract -> annotate -> load -> cluster -> dbt build -> publish.
 
 Tasks are thin: each wires pure functions from extract/, annotate/, cluster/ and load/ over
-a batch of inputs (one task per article would cost ~40 ms of orchestration each).
+a batch of inputs (one task per article would cost ~40 ms of orchestration each). Batches
+are passed `quote`d: Prefect otherwise walks every object of every argument to track
+dependencies, which cost seconds a batch.
 Everything is built into a working copy of the warehouse and published by atomic rename
 (see load/publish.py), so analysts reading the warehouse never block or see a half-built run.
 """
@@ -22,6 +24,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from .cluster.stage import cluster_new_articles
 from .config import Settings
@@ -69,13 +72,13 @@ def fault_point(stage: str) -> None:
         time.sleep(float(action.split("=", 1)[1]))
 
 
-def progress(items: list, **kwargs):
-    """A progress bar on an interactive terminal for runs of several batches."""
+def progress(total: int, **kwargs):
+    """A progress bar on an interactive terminal for runs over several files."""
     import sys
 
     from tqdm import tqdm
 
-    return tqdm(items, disable=len(items) < 2 or not sys.stderr.isatty(), **kwargs)
+    return tqdm(total=total, disable=total < 2 or not sys.stderr.isatty(), **kwargs)
 
 
 def run_report(report: RunReport, input_path: str) -> str:
@@ -90,11 +93,6 @@ def run_report(report: RunReport, input_path: str) -> str:
     return "\n".join(lines)
 
 
-def _batches(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @task(name="discover-inputs", cache_policy=NO_CACHE)
 def discover_inputs(input_path: str) -> tuple[list[str], list[Rejection]]:
     paths, rejections = [], []
@@ -103,13 +101,23 @@ def discover_inputs(input_path: str) -> tuple[list[str], list[Rejection]]:
     return paths, rejections
 
 
-@task(name="read-batch", cache_policy=NO_CACHE)
-def read_batch(paths: list[str], max_bytes: int) -> tuple[list[RawDocument], list[Rejection]]:
-    documents, rejections = [], []
+def _document_batches(paths: list[str], settings: Settings, rejections: list[Rejection], bar) -> Iterator[list[RawDocument]]:
+    """Documents in batches of `batch_size` however they are spread over files (a JSON Lines
+    file may hold thousands): the run holds a few batches in memory, never the whole input,
+    and annotation overlaps the rest from the first batch on. Rejections go to `rejections`."""
+    batch: list[RawDocument] = []
     for path in paths:
-        for item in read_documents(Path(path), max_bytes):
-            (rejections if isinstance(item, Rejection) else documents).append(item)
-    return documents, rejections
+        for item in read_documents(Path(path), settings.max_file_bytes):
+            if isinstance(item, Rejection):
+                rejections.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= settings.batch_size:
+                yield batch
+                batch = []
+        bar.update(1)
+    if batch:
+        yield batch
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -163,7 +171,6 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
     report.counts["files_seen"] = len(paths)
     pending_rejections = list(walk_rejections)
     seen_this_run: set[str] = set()
-    batches = list(_batches(paths, settings.batch_size))
     # Batches flow through a short queue: while one is annotated (on the worker processes or
     # the Dask cluster), the flow reads and extracts the next and loads the previous one.
     on_dask = bool(settings.dask)
@@ -176,17 +183,24 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         annotations = future.result() if future is not None else []
         report.timed("annotate", started)
         started = time.perf_counter()
-        report.counts["articles_loaded"] += load_batch(str(work), run_id, articles, annotations, pending_rejections, ledger)
+        report.counts["articles_loaded"] += load_batch(str(work), run_id, quote(articles), quote(annotations),
+                                                        quote(pending_rejections), quote(ledger))
         fault_point("load")  # after the batch is written to the working copy
         report.rejected(pending_rejections)
         pending_rejections = []
         report.timed("load", started)
         logger.info("batch: %d new articles, %d rejected so far", len(articles), report.counts["rejected_inputs"])
 
-    for batch in progress(batches, desc="ingest", unit="batch"):
+    read_rejections: list[Rejection] = []
+    bar = progress(len(paths), desc="ingest", unit="file")
+    batches = _document_batches(paths, settings, read_rejections, bar)
+    while True:
         started = time.perf_counter()
-        documents, rejections = read_batch(batch, settings.max_file_bytes)
-        pending_rejections += rejections
+        documents = next(batches, None)
+        pending_rejections += read_rejections
+        read_rejections.clear()
+        if documents is None:
+            break
         con = warehouse.connect(work)
         try:
             known = warehouse.known_article_ids(con, [d.article_id for d in documents])
@@ -201,27 +215,28 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
             seen_this_run.add(document.article_id)
             fresh.append(document)
         report.timed("read", started)
-        if not on_dask and len(fresh) >= 64 and not in_flight:
+        if not on_dask and len(fresh) >= 64:
             from .annotate import annotator  # spaCy's workers load while this batch is extracted
 
             annotator.start_workers()
 
         started = time.perf_counter()
         fault_point("extract")
-        articles, rejections = extract_batch(fresh, today)
+        articles, rejections = extract_batch(quote(fresh), today)
         pending_rejections += rejections
         report.timed("extract", started)
 
         fault_point("annotate")
-        future = annotate_batch.submit(articles, 1 if on_dask else None) if articles else None
+        future = annotate_batch.submit(quote(articles), 1 if on_dask else None) if articles else None
         ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
         in_flight.append((future, articles, ledger))
         while len(in_flight) > settings.batches_in_flight:
             load_oldest()
     while in_flight:
         load_oldest()
+    bar.close()
     if pending_rejections:  # nothing to read, but the walk itself found bad paths
-        load_batch(str(work), run_id, [], [], pending_rejections, [])
+        load_batch(str(work), run_id, [], [], quote(pending_rejections), [])
         report.rejected(pending_rejections)
 
     started = time.perf_counter()

@@ -99,7 +99,7 @@ _pool: ProcessPoolExecutor | None = None
 def start_workers(processes: int | None = None) -> None:
     """Start the worker processes ahead of the first batch (they take seconds to load spaCy)."""
     processes = processes or nlp_models.processes()
-    if processes > 1:
+    if processes > 1 and _pool is None:
         pool = _workers(processes)
         for _ in range(processes):  # the executor spawns a process per waiting task
             pool.submit(_ready)
