@@ -227,7 +227,8 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         report.timed("extract", started)
 
         fault_point("annotate")
-        future = annotate_batch.submit(quote(articles), 1 if on_dask else None) if articles else None
+        batch = articles if on_dask else quote(articles)  # prefect-dask hands a quoted argument over as a bare tuple
+        future = annotate_batch.submit(batch, 1 if on_dask else None) if articles else None
         ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
         in_flight.append((future, articles, ledger))
         while len(in_flight) > settings.batches_in_flight:
