@@ -2,8 +2,8 @@
 
 In a run, annotation happens in long-lived worker processes (one per core, each loading
 the model once), fed chunks of articles while the flow reads, extracts and loads the
-neighbouring batches: starting spaCy's own `n_process` workers afresh for every batch, and
-leaving the cores idle while the flow does the rest, cost a third of the throughput.
+neighbouring batches. Starting spaCy's own `n_process` workers afresh for every batch, and
+leaving the cores idle while the flow did the rest, were the largest costs beside spaCy.
 """
 from __future__ import annotations
 
