@@ -86,6 +86,11 @@ def bare_spacy(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _remove_warehouse(path: Path) -> None:
+    for stale in path.parent.glob(path.name + "*"):  # with its .lock, .wal, .building
+        stale.unlink()
+
+
 def _pipeline(corpus: Path, warehouse: Path) -> tuple[float, dict]:
     started = time.perf_counter()
     done = subprocess.run([str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(corpus),
@@ -104,8 +109,7 @@ def _pipeline(corpus: Path, warehouse: Path) -> tuple[float, dict]:
 def run(articles: int, workdir: Path) -> dict:
     corpus = workdir / f"corpus-{articles}"
     warehouse = workdir / f"bench-{articles}.duckdb"
-    for stale in workdir.glob(f"bench-{articles}.duckdb*"):
-        stale.unlink()
+    _remove_warehouse(warehouse)
     texts = build_corpus(corpus, articles)
     words = sum(len(t.split()) for t in texts)
     print(f"corpus: {articles} articles, {words / articles:.0f} words on average ({corpus})", flush=True)
@@ -176,8 +180,7 @@ def cluster_corpus(warehouse: Path, articles: int, workdir: Path) -> int:
                                         published_date=date_(2024, 1, 1) + timedelta(days=rng.randrange(90))))
         kept = [m for m in annotation.mentions if rng.random() < 0.9]  # outlets name a few entities differently
         notes.append(Annotation(article_id, kept, []))
-    for stale in warehouse.parent.glob(warehouse.name + "*"):
-        stale.unlink()
+    _remove_warehouse(warehouse)
     con = wh.connect(warehouse)
     wh.ensure_schema(con)
     for start in range(0, len(rows), 1000):

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import ROOT, SAMPLE, marts_snapshot

@@ -82,3 +82,15 @@ def test_no_new_articles_changes_nothing():
 def test_new_story_is_named_after_its_first_article():
     result = _assign(["n-1", "n-2"], {})
     assert set(result.members.values()) == {"story_n-1"}
+
+
+def test_story_centroids_give_the_average_link_of_their_members():
+    from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
+
+    texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], UNRELATED.replace("bus", "tram")]
+    model = SimilarityModel([ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)])
+    left, right = ["0", "1"], ["2", "3", "4"]
+    by_members = stories._story_link(left, right, model.similarity)
+    by_centroids = model.centroid_similarity(model.centroid(left), model.centroid(right))
+    assert abs(by_members - by_centroids) < 1e-9
+    assert abs(model.pair_similarity("0", "1") - model.similarity("0", ["1"])[0]) < 1e-9

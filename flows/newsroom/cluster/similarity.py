@@ -119,4 +119,3 @@ class SimilarityModel:
         terms = [f"t:{self.vocabulary[row.indices[j]]}" for j in order]
         ents = self.entities[i]
         return terms + [f"e:{j}" for j in ents.indices]
-

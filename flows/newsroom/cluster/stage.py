@@ -195,8 +195,7 @@ def _assign_stories(con, new_order, sources, candidates, nearest, model, links, 
     # a derived article whose source is new too: the source is placed first (oldest first order)
     result, evidence = stories.assign_greedy(
         new_order, existing, story_age, sources, candidates, model.similarity, SAME_STORY_THRESHOLD,
-        merge_threshold=STORY_MERGE_THRESHOLD, merge_candidates=nearest, centroid=model.centroid,
-        centroid_similarity=model.centroid_similarity)
+        merge_threshold=STORY_MERGE_THRESHOLD, merge_candidates=nearest, groups=model)
     linked = {(l["article_id"], l["linked_article_id"]) for l in links} | {(l["linked_article_id"], l["article_id"]) for l in links}
     for article_id, (other, score) in evidence.items():
         if (article_id, other) not in linked:

@@ -33,8 +33,7 @@ def assign_greedy(
     max_members: int = 50,
     merge_threshold: float | None = None,
     merge_candidates=None,
-    centroid=None,
-    centroid_similarity=None,
+    groups=None,
 ) -> tuple[Assignment, dict[str, tuple[str, float]]]:
     """Average-link, one article at a time (oldest first), so ids never depend on batching
     more than on order: an article joins the candidate story whose members it is most
@@ -44,8 +43,9 @@ def assign_greedy(
     source's story, and when its sources sit in different stories those merge (the oldest
     id survives). candidates(a) -> articles worth comparing with; similarity(a, others) ->
     array of similarities; merge_candidates(a) -> the fewer articles whose stories are
-    worth merging with or moving a to (default: candidates). Returns the assignment and, per new article, the member it
-    matched best with its score (the evidence behind a same-story link)."""
+    worth merging with or moving a to (default: candidates); groups: see _merge_touched.
+    Returns the assignment and, per new article, the member it matched best with its score
+    (the evidence behind a same-story link)."""
     result = Assignment()
     current = dict(existing)
     members: dict[str, list[str]] = {}
@@ -84,26 +84,29 @@ def assign_greedy(
     _refine(new_in_order, sources, current, members, result, merge_candidates or candidates, similarity, threshold,
             max_members, evidence)
     _merge_touched(new_in_order, current, members, result, age, merge_candidates or candidates, similarity,
-                   threshold if merge_threshold is None else merge_threshold, centroid, centroid_similarity)
+                   threshold if merge_threshold is None else merge_threshold, groups)
     result.updated = {current[a] for a in new_in_order} - result.created
     return result, evidence
 
 
-def _story_link(a: list[str], b: list[str], similarity, cap: int = 20) -> float:
+LINK_MEMBERS = 20  # two stories are compared by their most recent members
+
+
+def _story_link(a: list[str], b: list[str], similarity) -> float:
     """Average-link similarity of two stories (their most recent members)."""
-    left, right = a[-cap:], b[-cap:]
+    left, right = a[-LINK_MEMBERS:], b[-LINK_MEMBERS:]
     if not left or not right:
         return 0.0
     return float(sum(similarity(x, right).mean() for x in left) / len(left))
 
 
 def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold,
-                   centroid=None, centroid_similarity=None) -> None:
+                   groups=None) -> None:
     """Average-link agglomeration of the stories this run touched with their neighbours:
     repeatedly merge the closest pair while their average similarity clears the threshold.
-    The older story's id survives; merges of stored stories are recorded. With `centroid`
-    (ids -> mean vector, for a dot-product similarity; `centroid_similarity` takes two of
-    them, a plain dot product by default) a story pair costs one dot product."""
+    The older story's id survives; merges of stored stories are recorded. With `groups`
+    (an object whose centroid(ids) and centroid_similarity(a, b) give average link for a
+    dot-product similarity, as SimilarityModel's do) a story pair costs one product."""
     def neighbours(story: str) -> set[str]:
         found = set()
         for article in members.get(story, []):
@@ -114,14 +117,12 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
     centroids: dict[str, object] = {}
 
     def link(a: str, b: str) -> float:
-        if centroid is None:
+        if groups is None:
             return _story_link(members[a], members[b], similarity)
         for story in (a, b):
             if story not in centroids:
-                centroids[story] = centroid(members[story][-20:])
-        if centroid_similarity is None:
-            return float(centroids[a] @ centroids[b])
-        return centroid_similarity(centroids[a], centroids[b])
+                centroids[story] = groups.centroid(members[story][-LINK_MEMBERS:])
+        return groups.centroid_similarity(centroids[a], centroids[b])
 
     scores: dict[frozenset, float] = {}
     for story in {current[a] for a in new_in_order}:

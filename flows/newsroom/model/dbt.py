@@ -31,13 +31,11 @@ class DbtResult:
     seconds: float
 
 
-def dbt_env(warehouse: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "NEWSROOM_DBT_WAREHOUSE": str(Path(warehouse).resolve()),
-        "DBT_PROFILES_DIR": str(DBT_DIR),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+def dbt_env(warehouse: Path | None = None) -> dict[str, str]:
+    env = {**os.environ, "DBT_PROFILES_DIR": str(DBT_DIR), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    if warehouse is not None:
+        env["NEWSROOM_DBT_WAREHOUSE"] = str(Path(warehouse).resolve())
+    return env
 
 
 def dbt_executable() -> list[str]:
@@ -45,11 +43,15 @@ def dbt_executable() -> list[str]:
     return [str(candidate)] if candidate.exists() else [sys.executable, "-m", "dbt.cli.main"]
 
 
-def run_dbt(args: list[str], warehouse: Path, target_path: Path | None = None) -> subprocess.CompletedProcess:
+def dbt_command(args: list[str], target_path: Path | None = None) -> list[str]:
     command = dbt_executable() + args + ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
     if target_path is not None:
         command += ["--target-path", str(target_path)]
-    return subprocess.run(command, env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True,
+    return command
+
+
+def run_dbt(args: list[str], warehouse: Path, target_path: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(dbt_command(args, target_path), env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True,
                           preexec_fn=_die_with_parent)
 
 
@@ -134,6 +136,5 @@ def generate_docs(warehouse: Path) -> Path:
 
 def serve_docs(site: Path, port: int) -> None:
     """`dbt docs serve` on 127.0.0.1 only (replaces this process)."""
-    command = dbt_executable() + ["docs", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-browser",
-                                  "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(site)]
-    os.execve(command[0], command, {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    command = dbt_command(["docs", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-browser"], site)
+    os.execve(command[0], command, dbt_env())
