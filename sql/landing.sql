@@ -85,8 +85,13 @@ create table if not exists landing.story_merges (
     merged_at           timestamp not null
 );
 
--- MinHash signatures, kept so that a run only hashes its new articles.
-create table if not exists landing.article_signatures (
-    article_id  varchar primary key,
-    shingles    ubigint[] not null
+-- What clustering needs of each article on its own (cluster/features.py), computed by the
+-- annotation workers and kept, so that a run's clustering stage only compares and assigns.
+create table if not exists landing.article_features (
+    article_id      varchar primary key,
+    sentence_stems  varchar[] not null,
+    shingles        uinteger[] not null,
+    signature       ubigint[] not null
 );
+-- its predecessor held the signatures alone; the clustering stage recomputes what is missing
+drop table if exists landing.article_signatures;

@@ -190,8 +190,10 @@ def cluster_corpus(warehouse: Path, articles: int, workdir: Path) -> int:
 
 
 def run_clusters(sizes: list[int], workdir: Path) -> dict:
-    """Seconds of the clustering stage over each size of warehouse, all articles new."""
-    from .cluster.stage import cluster_new_articles
+    """Seconds of the clustering stage over each size of warehouse, all articles new, and
+    before it of computing the articles' clustering features (in a run, the annotation
+    workers compute those, in parallel with spaCy)."""
+    from .cluster.stage import _complete_features, cluster_new_articles
     from .load import warehouse as wh
 
     import datasketch  # noqa: F401 - imported before timing: a run imports them once
@@ -204,11 +206,14 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
         loaded = cluster_corpus(path, size, workdir)
         con = wh.connect(path)
         started = time.perf_counter()
+        _complete_features(con)
+        features = time.perf_counter() - started
+        started = time.perf_counter()
         counts = cluster_new_articles(con, "bench")
         timings[size] = time.perf_counter() - started
         con.close()
         print(f"clustering {loaded:6d} articles: {timings[size]:7.1f} s ({counts.stories_created} stories, "
-              f"{counts.links} links)", flush=True)
+              f"{counts.links} links); their features beforehand: {features:.1f} s", flush=True)
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         print(f"time at {large} / time at {small}: {timings[large] / timings[small]:.1f}x for "

@@ -34,3 +34,33 @@ def test_story_id_survives_additions_and_reruns(prefect_harness, tmp_path):
     before = _stories(warehouse)
     ingest(input_path=str(inbox), warehouse_path=str(warehouse))
     assert _stories(warehouse) == before
+
+
+def test_articles_stored_without_clustering_features_get_them_on_the_next_run(prefect_harness, tmp_path):
+    """A warehouse from before the annotation workers computed the clustering features
+    (it kept MinHash signatures alone): the next run computes what is missing and still
+    finds the rewrite of the stored original."""
+    from newsroom.pipeline import ingest
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "news.duckdb"
+    inbox.mkdir()
+    shutil.copy(SEED_ORIGINAL, inbox)
+    ingest(input_path=str(inbox), warehouse_path=str(warehouse))
+    con = duckdb.connect(str(warehouse))
+    assert con.execute("select count(*) from landing.article_features").fetchone()[0] == 1
+    con.execute("delete from landing.article_features")
+    con.execute("create table landing.article_signatures (article_id varchar primary key, shingles ubigint[])")
+    con.close()
+
+    shutil.copy(SEED_REWRITE, inbox)
+    ingest(input_path=str(inbox), warehouse_path=str(warehouse))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        featured = con.execute("""select count(*), min(len(sentence_stems)), min(len(shingles)), min(len(signature))
+                                  from landing.article_features""").fetchone()
+        assert featured[0] == 2 and featured[1] > 5 and featured[2] > 100 and featured[3] == 128
+        assert con.execute("select syndication from marts.articles where external_id = ?", [SEED_REWRITE.stem]).fetchone()[0] == "rewrite"
+        assert not con.execute("""select count(*) from information_schema.tables
+                                  where table_schema = 'landing' and table_name = 'article_signatures'""").fetchone()[0]
+    finally:
+        con.close()

@@ -94,3 +94,51 @@ def test_story_centroids_give_the_average_link_of_their_members():
     by_centroids = model.centroid_similarity(model.centroid(left), model.centroid(right))
     assert abs(by_members - by_centroids) < 1e-9
     assert abs(model.pair_similarity("0", "1") - model.similarity("0", ["1"])[0]) < 1e-9
+
+
+def test_sentence_alignment_counts_the_sentences_with_a_close_counterpart():
+    from newsroom.cluster.syndication import SENTENCE_MATCH, aligned_sentences, profile
+
+    def dice(a, b):
+        return 2 * len(a & b) / (len(a) + len(b))
+
+    for a, b in [(ORIGINAL, REWRITE), (REWRITE, ORIGINAL), (ORIGINAL, UNRELATED), (REWRITE, REWRITE[: len(REWRITE) // 3])]:
+        pa_, pb = profile(a), profile(b)
+        shorter, longer = sorted((pa_.sentences, pb.sentences), key=len)
+        one_by_one = sum(1 for s in shorter if any(dice(s, t) >= SENTENCE_MATCH for t in longer))
+        assert aligned_sentences(pa_, pb) == one_by_one
+    assert aligned_sentences(profile(ORIGINAL), profile(REWRITE)) >= 5
+    assert aligned_sentences(profile(ORIGINAL), profile(UNRELATED)) == 0
+
+
+def test_stored_features_give_what_the_text_gives():
+    """The clustering stage reads the workers' features instead of the text: same stems,
+    same lead, same profile, and the signature of the text's shingles."""
+    from newsroom.cluster.features import stems, text_features
+    from newsroom.cluster.syndication import profile
+    from newsroom.cluster.text import content_stems, sentences, shingles
+
+    features = text_features(REWRITE)
+    assert stems(features.sentence_stems) == content_stems(REWRITE)
+    assert stems(features.sentence_stems, 3) == content_stems(" ".join(sentences(REWRITE)[:3]))
+    stored, from_text = profile(REWRITE, features), profile(REWRITE)
+    assert stored.sentences == from_text.sentences and (stored.shingles == from_text.shingles).all()
+    assert len(features.signature) == 128 and features.signature.dtype.kind == "u"
+    assert (features.shingles == shingles(REWRITE)).all()
+    same, other = text_features(REWRITE), text_features(UNRELATED)
+    assert (same.signature == features.signature).all() and (other.signature != features.signature).any()
+
+
+def test_similarity_gathered_from_the_arrays_equals_the_sparse_product():
+    import numpy as np
+
+    from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
+
+    texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], "", UNRELATED.replace("bus", "tram")]
+    model = SimilarityModel([ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)])
+    others = [str(i) for i in (5, 4, 3, 2, 1, 0, 0, 4)]  # an empty article, repeats, any order
+    for article in map(str, range(len(texts))):
+        rows = model.combined[[model.index[o] for o in others]]
+        expected = (rows @ model.combined[model.index[article]].T).toarray().ravel()
+        assert np.allclose(model.similarity(article, others), expected)
+    assert model.similarity("0", ["1"])[0] > model.similarity("0", ["2"])[0]

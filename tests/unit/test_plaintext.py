@@ -147,6 +147,10 @@ def test_truncated_html_does_not_raise():
     "Click here to read more", "Share on Facebook, Twitter or email", "Please enable JavaScript",
     "This story was auto-generated from a syndicated feed.", "Skip to main content", "Sign up for alerts",
     "The president said on Tuesday that the talks would continue.", "Log in", "Breaking News Alerts",
+    "Follow Reuters on X for updates", "Terms of Use", "Report an error", "Download our app",
+    "Support independent journalism", "As you comment, be civil.", "Commenters must use real names",
+    "He posted on Facebook and later on Instagram.", "She posted a statement on Facebook.",
+    "The blog said the technology dialogue would follow the terms agreed.", "  © Example Media 2024",
 ])
 def test_boilerplate_prefilter_agrees_with_the_regex(line):
     from newsroom.extract.lexicon import BOILERPLATE, is_boilerplate

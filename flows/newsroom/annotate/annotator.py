@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..cluster.features import TextFeatures, text_features
 from ..extract.metadata import dateline_prefix
 from ..extract.records import Article
 from . import nlp as nlp_models
@@ -29,6 +30,7 @@ class Annotation:
     article_id: str
     mentions: list[Mention]
     quotes: list[Quote]
+    features: TextFeatures | None = None  # for clustering: computed here, in the worker processes
 
 
 def annotate_doc(article_id: str, doc) -> Annotation:
@@ -72,7 +74,9 @@ def annotate(
         n_process = 1  # forking workers costs more than it saves on a small batch
     texts = (nlp_models.mask_prefix(a.body_text, dateline_prefix(a.body_text)) for a in articles)
     for article, doc in zip(articles, nlp.pipe(texts, n_process=n_process, batch_size=batch_size)):
-        yield _from_user_data(article.article_id, doc)
+        annotation = _from_user_data(article.article_id, doc)
+        annotation.features = text_features(article.body_text)
+        yield annotation
 
 
 def _pipeline(model: str | None = None) -> Language:

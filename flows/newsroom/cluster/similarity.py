@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .features import stems
 from .text import content_stems, sentences
 
 WEIGHTS = {"text": 0.5, "entities": 0.2, "lead": 0.1, "numbers": 0.1, "places_people": 0.1}
@@ -26,10 +27,14 @@ class ArticleFeatures:
     article_id: str
     text: str
     entities: list[tuple[str, str]]  # (canonical name, label)
+    sentence_stems: list[str] | None = None  # features.TextFeatures.sentence_stems; from the text if None
+
+    def __post_init__(self):
+        if self.sentence_stems is None:
+            self.sentence_stems = [" ".join(content_stems(s)) for s in sentences(self.text)]
 
 
-def _lead(text: str) -> str:
-    return " ".join(sentences(text)[:3])
+LEAD_SENTENCES = 3
 
 
 def _numbers(text: str) -> list[str]:
@@ -42,8 +47,17 @@ def _row_dot(matrix, i: int, j: int) -> float:
     slicing rows out as sparse matrices costs a hundred times more, once per linked pair."""
     a = slice(matrix.indptr[i], matrix.indptr[i + 1])
     b = slice(matrix.indptr[j], matrix.indptr[j + 1])
-    _, left, right = np.intersect1d(matrix.indices[a], matrix.indices[b], assume_unique=True, return_indices=True)
-    return float(matrix.data[a][left] @ matrix.data[b][right])
+    return _sparse_dot(matrix.indices[a], matrix.data[a], matrix.indices[b], matrix.data[b])
+
+
+def _sparse_dot(left_indices, left_data, right_indices, right_data) -> float:
+    _, left, right = np.intersect1d(left_indices, right_indices, assume_unique=True, return_indices=True)
+    return float(left_data[left] @ right_data[right])
+
+
+def _row_dot_pair(a, b) -> float:
+    """Dot product of two one-row CSR matrices (scipy's multiply-and-sum costs ten times more)."""
+    return _sparse_dot(a.indices, a.data, b.indices, b.data)
 
 
 def _identity(tokens):
@@ -60,10 +74,11 @@ class SimilarityModel:
 
         self.index = {a.article_id: i for i, a in enumerate(articles)}
         self.texts = {a.article_id: a.text for a in articles}
+        self.sentence_stems = {a.article_id: a.sentence_stems for a in articles}
         texts = [a.text for a in articles]
-        words = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True)
-        self.text = words.fit_transform(texts)  # one pass over the texts, not fit then transform
-        self.lead = normalize(words.transform([_lead(t) for t in texts]))
+        words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+        self.text = words.fit_transform([stems(a.sentence_stems) for a in articles])
+        self.lead = normalize(words.transform([stems(a.sentence_stems, LEAD_SENTENCES) for a in articles]))
         self.vocabulary = np.array(words.get_feature_names_out())
 
         def fit(token_lists):
@@ -81,13 +96,26 @@ class SimilarityModel:
         self.combined = hstack([matrices[name] * np.sqrt(weight) for name, weight in WEIGHTS.items()]).tocsr()
         for matrix in (self.combined, self.entities):
             matrix.sort_indices()  # _row_dot intersects sorted column indices
+        self._query = np.zeros(self.combined.shape[1])  # one article's row, spread out; zero between calls
 
     def similarity(self, article_id: str, others: list[str]) -> np.ndarray:
-        """Similarity of one article to each of `others`."""
+        """Similarity of one article to each of `others`: the dot products, gathered straight
+        from the CSR arrays (scipy's row slicing and product cost ten times more, and the
+        clustering stage asks this several times for every new article)."""
         if not others:
             return np.zeros(0)
-        rows = self.combined[[self.index[o] for o in others]]
-        return (rows @ self.combined[self.index[article_id]].T).toarray().ravel()
+        m, i = self.combined, self.index[article_id]
+        columns = m.indices[m.indptr[i] : m.indptr[i + 1]]
+        self._query[columns] = m.data[m.indptr[i] : m.indptr[i + 1]]
+        try:
+            rows = np.fromiter((self.index[o] for o in others), dtype=np.int64, count=len(others))
+            starts, lengths = m.indptr[rows], m.indptr[rows + 1] - m.indptr[rows]
+            # every stored value of those rows: each row's start, then consecutive positions
+            positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+            products = m.data[positions] * self._query[m.indices[positions]]
+            return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
+        finally:
+            self._query[columns] = 0.0
 
     def entity_overlap(self, a: str, b: str) -> float:
         """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
@@ -104,11 +132,13 @@ class SimilarityModel:
         from scipy.sparse import csr_matrix
 
         weights = csr_matrix(np.full((1, len(ids)), 1.0 / len(ids)))
-        return weights @ self.combined[[self.index[x] for x in ids]]
+        centroid = (weights @ self.combined[[self.index[x] for x in ids]]).tocsr()
+        centroid.sum_duplicates()  # sorted, distinct column indices: centroid_similarity intersects them
+        return centroid
 
     @staticmethod
     def centroid_similarity(a, b) -> float:
-        return float(a.multiply(b).sum())
+        return _row_dot_pair(a, b)
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles

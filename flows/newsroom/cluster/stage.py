@@ -3,7 +3,8 @@ add it to the story it is most like (or open one). Reads and writes the landing 
 
 Cost grows near-linearly: copy candidates come from MinHash LSH over 5-word shingles, story
 candidates from an inverted index of each article's top terms and entities, never from
-all pairs; only new articles are hashed and compared.
+all pairs; only new articles are compared. What each article needs on its own (MinHash
+signature, sentence stems) comes from the annotation workers (see features.py).
 """
 from __future__ import annotations
 
@@ -15,13 +16,12 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ..load.warehouse import now
+from ..load.warehouse import insert_features, now
 from . import stories
+from .features import NUM_PERM, TextFeatures, minhash, text_features
 from .similarity import ArticleFeatures, SimilarityModel
-from .syndication import ArticleFacts, compare, source_first
-from .text import shingles
+from .syndication import ArticleFacts, compare, profile, source_first
 
-NUM_PERM = 128
 COPY_LSH_THRESHOLD = 0.3
 SAME_STORY_THRESHOLD = 0.23  # mean similarity to a story's members (see similarity.py)
 STORY_MERGE_THRESHOLD = 0.20  # mean similarity between two stories' members
@@ -30,32 +30,6 @@ MAX_POSTINGS = 500  # a blocking key shared by more articles than this says noth
 MAX_CANDIDATES = 300  # compared with at most this many articles, those sharing most keys
 MIN_SHARED_KEYS = 2  # blocking: an article is compared with those sharing this many keys
 NEAREST = 20  # stories worth merging are those of an article's nearest candidates
-
-
-# datasketch and scikit-learn take seconds to import (scipy): imported where used, so a run
-# with nothing new to cluster does not pay for them.
-def signature(values: np.ndarray) -> np.ndarray:
-    from datasketch import MinHash
-
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x)
-    if len(values):
-        minhash.update_batch(values)
-    return minhash.hashvalues
-
-
-def _minhash(values):
-    from datasketch import MinHash
-
-    prototype = _prototype()
-    return MinHash(num_perm=NUM_PERM, scheme=prototype.scheme,
-                   hashvalues=np.asarray(values, dtype=prototype.hashvalues.dtype))
-
-
-@functools.cache
-def _prototype():
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM)
 
 
 @dataclass
@@ -67,25 +41,24 @@ class ClusterCounts:
     stories_merged: int = 0
 
 
-def _store_signatures(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
-    signatures = pa.table({  # noqa: F841 - read by name below
-        "article_id": [r[0] for r in rows],
-        "shingles": [signature(shingles(r[1])).astype(np.uint64).tolist() for r in rows],
-    }, schema=pa.schema([("article_id", pa.string()), ("shingles", pa.list_(pa.uint64()))]))
-    con.execute("""insert into landing.article_signatures by name select * from signatures
-                   where article_id not in (select article_id from landing.article_signatures)""")
+def _complete_features(con: duckdb.DuckDBPyConnection) -> None:
+    """Features of articles stored without them (loaded by an earlier version, or by a
+    tool that does not annotate), computed here with the workers' functions."""
+    missing = con.execute("""select article_id, body_text from landing.articles
+                             where article_id not in (select article_id from landing.article_features)""").fetchall()
+    insert_features(con, [(article_id, text_features(text)) for article_id, text in missing])
 
 
-def _copy_candidates(con: duckdb.DuckDBPyConnection, new_ids: set[str]) -> dict[str, set[str]]:
+def _copy_candidates(stored: StoredFeatures, new_ids: set[str]) -> dict[str, set[str]]:
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
     new_sigs = {}
-    for article_id, shingle_sig in con.execute("select article_id, shingles from landing.article_signatures").fetchall():
-        minhash = _minhash(shingle_sig)
-        lsh.insert(article_id, minhash)
+    for article_id in stored.row:
+        sketch = minhash(stored.signature(article_id))
+        lsh.insert(article_id, sketch)
         if article_id in new_ids:
-            new_sigs[article_id] = minhash
+            new_sigs[article_id] = sketch
     return {a: set(lsh.query(m)) - {a} for a, m in new_sigs.items()}
 
 
@@ -99,7 +72,7 @@ def _blocking_index(model: SimilarityModel, article_ids: list[str]) -> dict[str,
 
 def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> ClusterCounts:
     new_rows = con.execute("""
-        select article_id, body_text from landing.articles
+        select article_id from landing.articles
         where article_id not in (select article_id from landing.story_members)
         order by published_date nulls last, loaded_at, article_id""").fetchall()
     counts = ClusterCounts()
@@ -109,9 +82,9 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
     new_ids = set(new_order)
     con.execute("begin transaction")
     try:
-        _store_signatures(con, new_rows)
-        facts, model = _load(con)
-        copies = _copy_candidates(con, new_ids)
+        _complete_features(con)
+        facts, model, stored = _load(con)
+        copies = _copy_candidates(stored, new_ids)
         index = _blocking_index(model, list(model.index))
         position = {a: i for i, a in enumerate(new_order)}
 
@@ -137,6 +110,11 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
             scores = model.similarity(article_id, nearby)
             return [nearby[i] for i in np.argsort(-scores, kind="stable")[:NEAREST]]
 
+        @functools.lru_cache(maxsize=4096)  # bounded: an article is compared while it is recent
+        def text_profile(article_id: str):
+            return profile(model.texts[article_id], TextFeatures(
+                model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)))
+
         links, sources, checked = [], defaultdict(list), set()
         for article_id in new_order:
             for other in sorted(copies.get(article_id, set()) | set(nearest(article_id)[:REWRITE_CHECKS])):
@@ -144,7 +122,7 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
                 if pair in checked:
                     continue
                 checked.add(pair)
-                link = _syndication_link(article_id, other, facts, model, run_id)
+                link = _syndication_link(article_id, other, facts, model, text_profile, run_id)
                 if link is not None:
                     links.append(link)
                     sources[link["article_id"]].append(link["linked_article_id"])
@@ -161,22 +139,41 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
     return counts
 
 
-def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], SimilarityModel]:
+def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], SimilarityModel, StoredFeatures]:
     entities: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for article_id, name, label in con.execute(
             "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index").fetchall():
         entities[article_id].append((name, label))
+    ordered = """from landing.articles join landing.article_features using (article_id) order by loaded_at, article_id"""
     facts, features = {}, []
-    for order, (article_id, body, published, agency) in enumerate(con.execute("""
-            select article_id, body_text, published_date, wire_agency from landing.articles
-            order by loaded_at, article_id""").fetchall()):
+    for order, (article_id, body, published, agency, sentence_stems) in enumerate(con.execute(
+            f"select article_id, body_text, published_date, wire_agency, sentence_stems {ordered}").fetchall()):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
-        features.append(ArticleFeatures(article_id, body, entities.get(article_id, [])))
-    return facts, SimilarityModel(features)
+        features.append(ArticleFeatures(article_id, body, entities.get(article_id, []), sentence_stems))
+    stored = StoredFeatures(list(facts), con.sql(f"select shingles, signature {ordered}").to_arrow_table())
+    return facts, SimilarityModel(features), stored
 
 
-def _syndication_link(a: str, b: str, facts, model: SimilarityModel, run_id: str) -> dict | None:
-    evidence = compare(model.texts[a], model.texts[b])
+class StoredFeatures:
+    """Shingles and signatures of every article as two flat arrays (one Arrow buffer each,
+    not a Python object per value), sliced per article when it is compared."""
+
+    def __init__(self, article_ids: list[str], table):
+        self.row = {a: i for i, a in enumerate(article_ids)}
+        shingles = table.column("shingles").combine_chunks()
+        self._offsets, self._values = shingles.offsets.to_numpy(), shingles.values.to_numpy()
+        self.signatures = table.column("signature").combine_chunks().values.to_numpy().reshape(-1, NUM_PERM)
+
+    def shingles(self, article_id: str) -> np.ndarray:
+        i = self.row[article_id]
+        return self._values[self._offsets[i] : self._offsets[i + 1]]
+
+    def signature(self, article_id: str) -> np.ndarray:
+        return self.signatures[self.row[article_id]]
+
+
+def _syndication_link(a: str, b: str, facts, model: SimilarityModel, text_profile, run_id: str) -> dict | None:
+    evidence = compare(text_profile(a), text_profile(b))
     if evidence.relation is None:
         return None
     source, derived = source_first(facts[a], facts[b])

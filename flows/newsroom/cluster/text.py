@@ -1,6 +1,7 @@
 """Text features for comparing articles: words, light stems, sentences, shingles."""
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 
@@ -22,6 +23,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every word of every article; vocabularies repeat
 def stem(word: str) -> str:
     """A deliberately light suffix-stripper: enough to match 'exported' with 'export' in a
     paraphrase, cheap enough for every word of every article."""

@@ -1,5 +1,6 @@
 """Phrases that mark page furniture rather than story text. Site-independent by design:
 each entry is something many outlets print around their stories."""
+import functools
 import re
 
 # A line that *is* one of these ends the story: nothing after it belongs to the article.
@@ -66,20 +67,33 @@ BOILERPLATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Every BOILERPLATE alternative contains one of these (lower-cased): a substring test is
-# a hundred times cheaper than the regex on a long paragraph, and most paragraphs have none.
+# Every BOILERPLATE alternative contains one of these (lower-cased), or starts the line
+# with one, or names two social networks (or one and email): substring tests are a hundred
+# times cheaper than the regex on a long paragraph, and most paragraphs pass none of them.
 _BOILERPLATE_ANCHORS = (
-    "subscri", "sign ", "log", "newsletter", "cookie", "privacy", "terms", "rights reserved", "©", "click",
-    "follow", "share ", "comment", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit",
-    "telegram", "instagram", "syndicated", "auto-generated", "edited", "journalism", "you are here", "skip to",
-    "javascript", "ad blocker", "your browser", "download", "report a", "breaking news",
+    "subscri", "sign up", "sign in", "log in", "login", "newsletter", "cookie", "privacy policy",
+    "privacy notice", "terms of", "terms and", "rights reserved", "click here", "clicking here", "follow us",
+    "share on", "share this", "share via", "share it", "as you comment", "commenter", "syndicated feed",
+    "auto-generated", "not been edited", "journalism", "you are here", "skip to", "javascript", "ad blocker",
+    "your browser", "download the app", "download our app", "report a", "breaking news",
 )
+_BOILERPLATE_STARTS = ("©", "follow ")
+_SOCIAL = ("facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "instagram")
 
 
+@functools.lru_cache(maxsize=4096)  # a paragraph is asked about several times (classify, prose_words)
 def is_boilerplate(text: str) -> bool:
     """BOILERPLATE.search(text), answered without the regex when no anchor occurs."""
     lowered = text.lower()
-    return any(anchor in lowered for anchor in _BOILERPLATE_ANCHORS) and BOILERPLATE.search(text) is not None
+    if not (any(anchor in lowered for anchor in _BOILERPLATE_ANCHORS)
+            or lowered.lstrip().startswith(_BOILERPLATE_STARTS) or _two_networks(lowered)):
+        return False
+    return BOILERPLATE.search(text) is not None
+
+
+def _two_networks(lowered: str) -> bool:
+    named = sum(lowered.count(name) for name in _SOCIAL)
+    return named >= 2 or (named == 1 and "email" in lowered)
 
 
 # Credits and captions: "Photo: Reuters", "Image credit: AFP/Getty", "(File photo)".

@@ -71,6 +71,10 @@ QUOTES = pa.schema([
     ("speaker_mention_text", pa.string()), ("speaker_start", pa.int32()), ("speaker_end", pa.int32()),
     ("speaker_kind", pa.string()), ("speaker_canonical", pa.string()), ("speaker_affiliation", pa.string()),
 ])
+FEATURES = pa.schema([
+    ("article_id", pa.string()), ("sentence_stems", pa.list_(pa.string())), ("shingles", pa.list_(pa.uint32())),
+    ("signature", pa.list_(pa.uint64())),
+])
 REJECTIONS = pa.schema([
     ("source_path", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
     ("content_sha", pa.string()), ("run_id", pa.string()), ("seen_at", pa.timestamp("us")),
@@ -115,6 +119,8 @@ def load_batch(
             {"article_id": ann.article_id, "quote_index": i, **{k: getattr(q, k) for k in QUOTES.names if k not in ("article_id", "quote_index")}}
             for ann in annotations if ann.article_id in new_ids for i, q in enumerate(ann.quotes)
         ], QUOTES)
+        insert_features(con, [(ann.article_id, ann.features) for ann in annotations
+                              if ann.article_id in new_ids and ann.features is not None])
         # A rejection is recorded once per input and reason: re-running over the same bad
         # file does not add rows.
         _insert(con, "ops.rejected_inputs", [
@@ -136,6 +142,20 @@ def load_batch(
         con.execute("rollback")
         raise
     return len(new)
+
+
+def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:
+    """(article_id, TextFeatures) pairs into landing.article_features."""
+    if not rows:
+        return
+    batch = pa.table({  # noqa: F841 - read by name below
+        "article_id": [article_id for article_id, _ in rows],
+        "sentence_stems": [f.sentence_stems for _, f in rows],
+        "shingles": [f.shingles.astype("uint32") for _, f in rows],
+        "signature": [f.signature.astype("uint64") for _, f in rows],
+    }, schema=FEATURES)
+    con.execute("""insert into landing.article_features by name select * from batch
+                   where article_id not in (select article_id from landing.article_features)""")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, input_path: str) -> None:

@@ -1,0 +1,68 @@
+"""What clustering needs of each article on its own, computed once where it is annotated.
+
+The annotation workers compute these beside spaCy's output and the load stores them in
+landing.article_features, so that the clustering stage, which runs once on one core after
+annotation, only compares and assigns. Articles stored without them (by an earlier
+version) get them computed by the clustering stage itself, with the same functions.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import content_stems, sentences, shingles
+
+NUM_PERM = 128
+
+
+@dataclass(eq=False)
+class TextFeatures:
+    sentence_stems: list[str]  # content stems of each sentence, space-separated, in order
+    shingles: np.ndarray  # text.shingles(text): hashed 5-word shingles, sorted, distinct
+    signature: np.ndarray  # MinHash (NUM_PERM uint64) of the shingles
+
+    def __eq__(self, other) -> bool:  # arrays compare element-wise: equal when all are
+        return isinstance(other, TextFeatures) and self.sentence_stems == other.sentence_stems and \
+            np.array_equal(self.shingles, other.shingles) and np.array_equal(self.signature, other.signature)
+
+
+def text_features(text: str) -> TextFeatures:
+    hashed = shingles(text)
+    return TextFeatures([" ".join(content_stems(s)) for s in sentences(text)], hashed, signature(hashed))
+
+
+def stems(sentence_stems: list[str], first: int | None = None) -> list[str]:
+    """The content stems of the whole text (or of its first sentences), in order: what
+    content_stems(text) gives, read from the stored sentences."""
+    return " ".join(sentence_stems[:first]).split()
+
+
+# datasketch takes a second to import (scipy): imported where used, so a run with nothing
+# new to annotate or cluster does not pay for it.
+@functools.cache
+def _prototype():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM)  # its permutations, drawn once (per article cost ~0.5 ms)
+
+
+def signature(values: np.ndarray) -> np.ndarray:
+    from datasketch import MinHash
+
+    prototype = _prototype()
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x, permutations=prototype.permutations,
+                      scheme=prototype.scheme)
+    if len(values):
+        minhash.update_batch(values)
+    return minhash.hashvalues
+
+
+def minhash(values):
+    """A datasketch MinHash from stored signature values."""
+    from datasketch import MinHash
+
+    prototype = _prototype()
+    return MinHash(num_perm=NUM_PERM, scheme=prototype.scheme,
+                   hashvalues=np.asarray(values, dtype=prototype.hashvalues.dtype))
