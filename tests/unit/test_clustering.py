@@ -142,3 +142,42 @@ def test_similarity_gathered_from_the_arrays_equals_the_sparse_product():
         expected = (rows @ model.combined[model.index[article]].T).toarray().ravel()
         assert np.allclose(model.similarity(article, others), expected)
     assert model.similarity("0", ["1"])[0] > model.similarity("0", ["2"])[0]
+
+
+def test_years_mentioned_are_years_not_amounts():
+    from newsroom.cluster.eventtime import years_mentioned
+
+    text = "On March 4, 2009 the rule of 1973 was restored; it cost $2000 and 2,000.5 tonnes, 2001.5 km."
+    assert years_mentioned(text) == {2009, 1973}
+    assert years_mentioned("No year here, only 12 people and 300 homes.") == frozenset()
+
+
+def test_event_times_conflict_on_dates_apart_or_disjoint_years():
+    import numpy as np
+
+    from newsroom.cluster.eventtime import EventTimes, groups_conflict
+
+    texts = ["The quake of 2008 ...", "Rescuers in 2008 ...", "The 2012 quake ...", "No year at all ...",
+             "The 2012 quake ...", "The 2012 quake ...", "No year named ..."]
+    published = [None, None, None, None, date(2024, 1, 1), date(2024, 3, 1), date(2024, 1, 20)]
+    times = EventTimes(texts, published)
+    assert times.conflicts(0, np.array([1, 2, 3])).tolist() == [False, True, False]  # 2008/2008, 2008/2012, none
+    assert times.conflicts(4, np.array([5, 6])).tolist() == [True, False]  # dated: 60 days apart, 19 days apart
+    # against an undated article, a dated one counts its own year beside those it names
+    assert not times.conflicts(4, np.array([2]))[0]  # {2012, 2024} and {2012}
+    assert times.conflicts(6, np.array([0]))[0]  # {2024} and {2008}
+    assert groups_conflict(times.group([0, 1, 3]), times.group([2]))
+    assert not groups_conflict(times.group([0, 1]), times.group([3]))
+
+
+def test_similarity_is_scaled_down_when_event_times_conflict():
+    from newsroom.cluster.similarity import TIME_CONFLICT, ArticleFeatures, SimilarityModel
+
+    base = ORIGINAL.replace("2022", "")
+    texts = [base + " It happened in 2008.", base + " It happened in 2008.", base + " It happened in 2012."]
+    model = SimilarityModel([ArticleFeatures(str(i), t, []) for i, t in enumerate(texts)])
+    same, other = model.similarity("0", ["1", "2"])
+    assert abs(other - TIME_CONFLICT * same) < 0.05 and other < same
+    assert abs(model.pair_similarity("0", "2") - other) < 1e-9
+    assert model.centroid_similarity(model.centroid(["0"]), model.centroid(["2"])) < model.centroid_similarity(
+        model.centroid(["0"]), model.centroid(["1"]))

@@ -2,21 +2,26 @@
 
 A weighted sum of cosine similarities of TF-IDF vectors over: the content stems of the
 whole text, of its lead (first three sentences: who, what, where), canonical entity
-names, places and people alone, and the numbers it reports (death tolls, magnitudes).
-Weights were chosen on held-apart development data (ECB+ topics, each with two events of
-the same kind); document frequencies come from the whole warehouse.
+names, places and people alone, and the numbers it reports (death tolls, magnitudes),
+scaled down by TIME_CONFLICT where the two cannot be about the same time (eventtime.py:
+published more than a month apart, or naming disjoint years). Weights were chosen on
+development data (ECB+ topics, each with two events of the same kind); document
+frequencies come from the whole warehouse.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
+from .eventtime import EventTimes, GroupTime, groups_conflict
 from .features import stems
 from .text import content_stems, sentences
 
 WEIGHTS = {"text": 0.5, "entities": 0.2, "lead": 0.1, "numbers": 0.1, "places_people": 0.1}
+TIME_CONFLICT = 0.7  # similarity kept between reports whose event times cannot match
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 PLACE_PEOPLE = ("PERSON", "GPE", "LOC", "FAC")
 EVENT_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
@@ -28,6 +33,7 @@ class ArticleFeatures:
     text: str
     entities: list[tuple[str, str]]  # (canonical name, label)
     sentence_stems: list[str] | None = None  # features.TextFeatures.sentence_stems; from the text if None
+    published: date | None = None
 
     def __post_init__(self):
         if self.sentence_stems is None:
@@ -58,6 +64,12 @@ def _sparse_dot(left_indices, left_data, right_indices, right_data) -> float:
 def _row_dot_pair(a, b) -> float:
     """Dot product of two one-row CSR matrices (scipy's multiply-and-sum costs ten times more)."""
     return _sparse_dot(a.indices, a.data, b.indices, b.data)
+
+
+@dataclass
+class Centroid:
+    vector: object  # 1 x features CSR
+    time: GroupTime
 
 
 def _identity(tokens):
@@ -97,6 +109,7 @@ class SimilarityModel:
         for matrix in (self.combined, self.entities):
             matrix.sort_indices()  # _row_dot intersects sorted column indices
         self._query = np.zeros(self.combined.shape[1])  # one article's row, spread out; zero between calls
+        self.times = EventTimes(texts, [a.published for a in articles])
 
     def similarity(self, article_id: str, others: list[str]) -> np.ndarray:
         """Similarity of one article to each of `others`: the dot products, gathered straight
@@ -113,32 +126,38 @@ class SimilarityModel:
             # every stored value of those rows: each row's start, then consecutive positions
             positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
             products = m.data[positions] * self._query[m.indices[positions]]
-            return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
+            scores = np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
         finally:
             self._query[columns] = 0.0
+        scores[self.times.conflicts(i, rows)] *= TIME_CONFLICT
+        return scores
 
     def entity_overlap(self, a: str, b: str) -> float:
         """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
         return _row_dot(self.entities, self.index[a], self.index[b])
 
     def pair_similarity(self, a: str, b: str) -> float:
-        """similarity(a, [b])[0], without building sparse matrices for one pair."""
-        return _row_dot(self.combined, self.index[a], self.index[b])
+        """similarity(a, [b])[0], without the gathering machinery for one pair."""
+        i, j = self.index[a], self.index[b]
+        conflict = self.times.conflicts(i, np.array([j]))[0]
+        return _row_dot(self.combined, i, j) * (TIME_CONFLICT if conflict else 1.0)
 
-    def centroid(self, ids: list[str]):
+    def centroid(self, ids: list[str]) -> Centroid:
         """Mean feature vector of a group, kept sparse (a dense one costs the whole
-        vocabulary, which grows with the warehouse). Similarity is a dot product, so the
-        mean similarity between two groups (average link) is that of their centroids."""
+        vocabulary, which grows with the warehouse), with the group's time. Similarity is
+        a dot product, so the mean similarity between two groups (average link) is that
+        of their centroids, scaled down as one pair's is when their times conflict."""
         from scipy.sparse import csr_matrix
 
+        rows = [self.index[x] for x in ids]
         weights = csr_matrix(np.full((1, len(ids)), 1.0 / len(ids)))
-        centroid = (weights @ self.combined[[self.index[x] for x in ids]]).tocsr()
-        centroid.sum_duplicates()  # sorted, distinct column indices: centroid_similarity intersects them
-        return centroid
+        vector = (weights @ self.combined[rows]).tocsr()
+        vector.sum_duplicates()  # sorted, distinct column indices: centroid_similarity intersects them
+        return Centroid(vector, self.times.group(rows))
 
     @staticmethod
-    def centroid_similarity(a, b) -> float:
-        return _row_dot_pair(a, b)
+    def centroid_similarity(a: Centroid, b: Centroid) -> float:
+        return _row_dot_pair(a.vector, b.vector) * (TIME_CONFLICT if groups_conflict(a.time, b.time) else 1.0)
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles

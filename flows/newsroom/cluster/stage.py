@@ -23,8 +23,8 @@ from .similarity import ArticleFeatures, SimilarityModel
 from .syndication import ArticleFacts, compare, profile, source_first
 
 COPY_LSH_THRESHOLD = 0.3
-SAME_STORY_THRESHOLD = 0.23  # mean similarity to a story's members (see similarity.py)
-STORY_MERGE_THRESHOLD = 0.20  # mean similarity between two stories' members
+SAME_STORY_THRESHOLD = 0.20  # mean similarity to a story's members (see similarity.py)
+STORY_MERGE_THRESHOLD = 0.17  # mean similarity between two stories' members
 REWRITE_CHECKS = 3  # most similar candidates checked for being a paraphrase
 MAX_POSTINGS = 500  # a blocking key shared by more articles than this says nothing
 MAX_CANDIDATES = 300  # compared with at most this many articles, those sharing most keys
@@ -149,7 +149,7 @@ def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], Simi
     for order, (article_id, body, published, agency, sentence_stems) in enumerate(con.execute(
             f"select article_id, body_text, published_date, wire_agency, sentence_stems {ordered}").fetchall()):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
-        features.append(ArticleFeatures(article_id, body, entities.get(article_id, []), sentence_stems))
+        features.append(ArticleFeatures(article_id, body, entities.get(article_id, []), sentence_stems, published))
     stored = StoredFeatures(list(facts), con.sql(f"select shingles, signature {ordered}").to_arrow_table())
     return facts, SimilarityModel(features), stored
 
