@@ -88,6 +88,7 @@ def test_story_centroids_give_the_average_link_of_their_members():
     from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
 
     texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], UNRELATED.replace("bus", "tram")]
+    texts = [_without_years(t) for t in texts]  # event time scales pairs and groups by their own rules
     model = SimilarityModel([ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)])
     left, right = ["0", "1"], ["2", "3", "4"]
     by_members = stories._story_link(left, right, model.similarity)
@@ -135,6 +136,7 @@ def test_similarity_gathered_from_the_arrays_equals_the_sparse_product():
     from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
 
     texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], "", UNRELATED.replace("bus", "tram")]
+    texts = [_without_years(t) for t in texts]  # the product of the vectors alone, not scaled by event time
     model = SimilarityModel([ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)])
     others = [str(i) for i in (5, 4, 3, 2, 1, 0, 0, 4)]  # an empty article, repeats, any order
     for article in map(str, range(len(texts))):
@@ -152,32 +154,42 @@ def test_years_mentioned_are_years_not_amounts():
     assert years_mentioned("No year here, only 12 people and 300 homes.") == frozenset()
 
 
-def test_event_times_conflict_on_dates_apart_or_disjoint_years():
+def test_event_times_conflict_on_dates_apart_or_disjoint_years_and_match_on_a_named_year():
     import numpy as np
 
-    from newsroom.cluster.eventtime import EventTimes, groups_conflict
+    from newsroom.cluster.eventtime import CONFLICT, MATCH, NEUTRAL, EventTimes, group_relation
 
     texts = ["The quake of 2008 ...", "Rescuers in 2008 ...", "The 2012 quake ...", "No year at all ...",
              "The 2012 quake ...", "The 2012 quake ...", "No year named ..."]
-    published = [None, None, None, None, date(2024, 1, 1), date(2024, 3, 1), date(2024, 1, 20)]
+    published = [None, None, None, None, date(2024, 1, 1), date(2024, 4, 1), date(2024, 1, 20)]
     times = EventTimes(texts, published)
-    assert times.conflicts(0, np.array([1, 2, 3])).tolist() == [False, True, False]  # 2008/2008, 2008/2012, none
-    assert times.conflicts(4, np.array([5, 6])).tolist() == [True, False]  # dated: 60 days apart, 19 days apart
+    assert times.relation(0, np.array([1, 2, 3])).tolist() == [MATCH, CONFLICT, NEUTRAL]
+    assert times.relation(4, np.array([5, 6])).tolist() == [CONFLICT, MATCH]  # dated: 91 and 19 days apart
     # against an undated article, a dated one counts its own year beside those it names
-    assert not times.conflicts(4, np.array([2]))[0]  # {2012, 2024} and {2012}
-    assert times.conflicts(6, np.array([0]))[0]  # {2024} and {2008}
-    assert groups_conflict(times.group([0, 1, 3]), times.group([2]))
-    assert not groups_conflict(times.group([0, 1]), times.group([3]))
+    assert times.relation(4, np.array([2]))[0] == MATCH  # {2012, 2024} and {2012}: both name 2012
+    assert times.relation(6, np.array([0]))[0] == CONFLICT  # {2024} and {2008}
+    assert group_relation(times.group([0, 1, 3]), times.group([2])) == CONFLICT
+    assert group_relation(times.group([0, 1]), times.group([3])) == NEUTRAL
+    assert group_relation(times.group([0, 3]), times.group([1])) == MATCH
 
 
-def test_similarity_is_scaled_down_when_event_times_conflict():
-    from newsroom.cluster.similarity import TIME_CONFLICT, ArticleFeatures, SimilarityModel
+def test_similarity_is_scaled_by_how_event_times_relate():
+    from newsroom.cluster.similarity import TIME_CONFLICT, TIME_MATCH, ArticleFeatures, SimilarityModel
 
-    base = ORIGINAL.replace("2022", "")
-    texts = [base + " It happened in 2008.", base + " It happened in 2008.", base + " It happened in 2012."]
+    base = _without_years(ORIGINAL)
+    texts = [base + " It happened in 2008.", base + " It happened in 2008.", base + " It happened in 2012.", base]
     model = SimilarityModel([ArticleFeatures(str(i), t, []) for i, t in enumerate(texts)])
-    same, other = model.similarity("0", ["1", "2"])
-    assert abs(other - TIME_CONFLICT * same) < 0.05 and other < same
+    same, other, unknown = model.similarity("0", ["1", "2", "3"])
+    assert abs(same / TIME_MATCH - unknown) < 0.05 and abs(other / TIME_CONFLICT - unknown) < 0.05
+    assert other < unknown < same
     assert abs(model.pair_similarity("0", "2") - other) < 1e-9
     assert model.centroid_similarity(model.centroid(["0"]), model.centroid(["2"])) < model.centroid_similarity(
         model.centroid(["0"]), model.centroid(["1"]))
+
+
+def _without_years(text: str) -> str:
+    from newsroom.cluster.eventtime import years_mentioned
+
+    for year in years_mentioned(text):
+        text = text.replace(str(year), "")
+    return text

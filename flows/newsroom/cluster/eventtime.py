@@ -1,11 +1,15 @@
 """When an article's event happened, as far as the article says: two reports whose times
-cannot be the same are unlikely to be one event, however alike their words.
+cannot be the same are unlikely to be one event, however alike their words, and two that
+name the same year are likelier to be.
 
-Two kinds of evidence:
+Evidence of different times:
 - publication dates: two articles published more than WINDOW_DAYS apart;
 - years the text mentions ("March 4, 2009", "in 2008"), where a publication date is
-  missing (scraped pages without one, archives): disjoint sets of years. A report names its
-  event's year more often than not, and background years rarely cover both events.
+  missing (scraped pages without one, archives): disjoint sets of years (a dated article
+  counts its own year too). A report names its event's year more often than not, and
+  background years rarely cover both events.
+Evidence of the same time: a common year (named, or of publication) and no evidence of
+different times.
 
 Kept as bit masks and day numbers in numpy arrays: the similarity of one article to its
 few hundred candidates is asked several times for every new article.
@@ -19,7 +23,7 @@ from datetime import date
 
 import numpy as np
 
-WINDOW_DAYS = 30
+WINDOW_DAYS = 60  # coverage of one event, follow-ups included
 FIRST_YEAR = 1950  # years 1950-2077 are kept, in two 64-bit masks
 _YEAR = re.compile(r"(?<![\d.,$£€])\b(?:19[5-9]\d|20[0-7]\d)\b(?![.,]\d)")
 
@@ -36,43 +40,66 @@ def _masks(years) -> tuple[int, int]:
     return bits & (2**64 - 1), bits >> 64
 
 
+CONFLICT, NEUTRAL, MATCH = -1, 0, 1
+
+
 @dataclass
 class GroupTime:
     """The time of a group of articles (a story): the years most of its year-bearing members
-    mention, and the span of its publication dates."""
-    low: int
-    high: int
+    name (and are dated in), and the span of its publication dates."""
+    years: tuple[int, int]  # masks of the years named in the texts and of publication
     first: int  # date ordinals; 0 when no member has a date
     last: int
 
 
 class EventTimes:
     def __init__(self, texts: list[str], published: list[date | None]):
-        # a dated article's own year counts beside those it names, against undated ones
         self.years = [years_mentioned(t) | ({d.year} if d else set()) for t, d in zip(texts, published)]
-        masks = [_masks(y) for y in self.years]
-        self.low = np.array([m[0] for m in masks], dtype=np.uint64)
-        self.high = np.array([m[1] for m in masks], dtype=np.uint64)
+        self._years = _mask_arrays(self.years)
         self.day = np.array([d.toordinal() if d else 0 for d in published], dtype=np.int64)
 
-    def conflicts(self, i: int, rows: np.ndarray) -> np.ndarray:
-        """For each of `rows`, whether its event time and row i's cannot be the same."""
+    def relation(self, i: int, rows: np.ndarray) -> np.ndarray:
+        """For each of `rows`, CONFLICT if its event time and row i's cannot be the same,
+        else MATCH if they share a year, else NEUTRAL."""
         dated = (self.day[i] > 0) & (self.day[rows] > 0)
         apart = np.abs(self.day[rows] - self.day[i]) > WINDOW_DAYS
-        low, high = self.low[rows], self.high[rows]
-        both_years = ((self.low[i] | self.high[i]) != 0) & ((low | high) != 0)
-        disjoint = ((low & self.low[i]) | (high & self.high[i])) == 0
-        return np.where(dated, apart, both_years & disjoint)
+        conflict = np.where(dated, apart, _disjoint(self._years, i, rows))
+        match = _overlap(self._years, i, rows)
+        return np.where(conflict, CONFLICT, np.where(match, MATCH, NEUTRAL))
 
     def group(self, rows: list[int]) -> GroupTime:
-        counted = Counter(y for r in rows for y in self.years[r])
-        bearing = sum(1 for r in rows if self.years[r])
-        low, high = _masks(y for y, n in counted.items() if 2 * n >= bearing)
         days = [int(self.day[r]) for r in rows if self.day[r] > 0]
-        return GroupTime(low, high, min(days, default=0), max(days, default=0))
+        return GroupTime(_majority(self.years, rows), min(days, default=0), max(days, default=0))
 
 
-def groups_conflict(a: GroupTime, b: GroupTime) -> bool:
+def group_relation(a: GroupTime, b: GroupTime) -> int:
     if a.first and b.first:
-        return a.first - b.last > WINDOW_DAYS or b.first - a.last > WINDOW_DAYS
-    return bool(a.low | a.high) and bool(b.low | b.high) and not (a.low & b.low or a.high & b.high)
+        conflict = a.first - b.last > WINDOW_DAYS or b.first - a.last > WINDOW_DAYS
+    else:
+        conflict = any(a.years) and any(b.years) and not (a.years[0] & b.years[0] or a.years[1] & b.years[1])
+    if conflict:
+        return CONFLICT
+    return MATCH if a.years[0] & b.years[0] or a.years[1] & b.years[1] else NEUTRAL
+
+
+def _majority(years: list[frozenset], rows: list[int]) -> tuple[int, int]:
+    """Masks of the years named by at least half of the rows that name any."""
+    counted = Counter(y for r in rows for y in years[r])
+    bearing = sum(1 for r in rows if years[r])
+    return _masks(y for y, n in counted.items() if 2 * n >= bearing)
+
+
+def _mask_arrays(years: list[frozenset]) -> tuple[np.ndarray, np.ndarray]:
+    masks = [_masks(y) for y in years]
+    return np.array([m[0] for m in masks], dtype=np.uint64), np.array([m[1] for m in masks], dtype=np.uint64)
+
+
+def _overlap(masks, i: int, rows: np.ndarray) -> np.ndarray:
+    low, high = masks
+    return ((low[rows] & low[i]) | (high[rows] & high[i])) != 0
+
+
+def _disjoint(masks, i: int, rows: np.ndarray) -> np.ndarray:
+    low, high = masks
+    both = ((low[i] | high[i]) != 0) & ((low[rows] | high[rows]) != 0)
+    return both & ~_overlap(masks, i, rows)

@@ -4,7 +4,8 @@ A weighted sum of cosine similarities of TF-IDF vectors over: the content stems 
 whole text, of its lead (first three sentences: who, what, where), canonical entity
 names, places and people alone, and the numbers it reports (death tolls, magnitudes),
 scaled down by TIME_CONFLICT where the two cannot be about the same time (eventtime.py:
-published more than a month apart, or naming disjoint years). Weights were chosen on
+published more than two months apart, or naming disjoint years) and up by TIME_MATCH where
+they share a year (named or of publication). Weights were chosen on
 development data (ECB+ topics, each with two events of the same kind); document
 frequencies come from the whole warehouse.
 """
@@ -16,12 +17,14 @@ from datetime import date
 
 import numpy as np
 
-from .eventtime import EventTimes, GroupTime, groups_conflict
+from .eventtime import CONFLICT, MATCH, EventTimes, GroupTime, group_relation
 from .features import stems
 from .text import content_stems, sentences
 
 WEIGHTS = {"text": 0.5, "entities": 0.2, "lead": 0.1, "numbers": 0.1, "places_people": 0.1}
 TIME_CONFLICT = 0.7  # similarity kept between reports whose event times cannot match
+TIME_MATCH = 1.3  # ... and raised to between reports of a common year
+_TIME_FACTOR = {CONFLICT: TIME_CONFLICT, MATCH: TIME_MATCH}
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 PLACE_PEOPLE = ("PERSON", "GPE", "LOC", "FAC")
 EVENT_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
@@ -129,7 +132,9 @@ class SimilarityModel:
             scores = np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
         finally:
             self._query[columns] = 0.0
-        scores[self.times.conflicts(i, rows)] *= TIME_CONFLICT
+        relation = self.times.relation(i, rows)
+        scores[relation == CONFLICT] *= TIME_CONFLICT
+        scores[relation == MATCH] *= TIME_MATCH
         return scores
 
     def entity_overlap(self, a: str, b: str) -> float:
@@ -139,14 +144,14 @@ class SimilarityModel:
     def pair_similarity(self, a: str, b: str) -> float:
         """similarity(a, [b])[0], without the gathering machinery for one pair."""
         i, j = self.index[a], self.index[b]
-        conflict = self.times.conflicts(i, np.array([j]))[0]
-        return _row_dot(self.combined, i, j) * (TIME_CONFLICT if conflict else 1.0)
+        relation = int(self.times.relation(i, np.array([j]))[0])
+        return _row_dot(self.combined, i, j) * _TIME_FACTOR.get(relation, 1.0)
 
     def centroid(self, ids: list[str]) -> Centroid:
         """Mean feature vector of a group, kept sparse (a dense one costs the whole
         vocabulary, which grows with the warehouse), with the group's time. Similarity is
         a dot product, so the mean similarity between two groups (average link) is that
-        of their centroids, scaled down as one pair's is when their times conflict."""
+        of their centroids, scaled as one pair's is by how their times relate."""
         from scipy.sparse import csr_matrix
 
         rows = [self.index[x] for x in ids]
@@ -157,7 +162,7 @@ class SimilarityModel:
 
     @staticmethod
     def centroid_similarity(a: Centroid, b: Centroid) -> float:
-        return _row_dot_pair(a.vector, b.vector) * (TIME_CONFLICT if groups_conflict(a.time, b.time) else 1.0)
+        return _row_dot_pair(a.vector, b.vector) * _TIME_FACTOR.get(group_relation(a.time, b.time), 1.0)
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles
