@@ -193,7 +193,7 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
     """Seconds of the clustering stage over each size of warehouse, all articles new, and
     before it of computing the articles' clustering features (in a run, the annotation
     workers compute those, in parallel with spaCy)."""
-    from .cluster.stage import _complete_features, cluster_new_articles
+    from .cluster.stage import cluster_new_articles, complete_features
     from .load import warehouse as wh
 
     import datasketch  # noqa: F401 - imported before timing: a run imports them once
@@ -206,7 +206,7 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
         loaded = cluster_corpus(path, size, workdir)
         con = wh.connect(path)
         started = time.perf_counter()
-        _complete_features(con)
+        complete_features(con)
         features = time.perf_counter() - started
         started = time.perf_counter()
         counts = cluster_new_articles(con, "bench")

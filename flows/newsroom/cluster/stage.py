@@ -3,8 +3,8 @@ add it to the story it is most like (or open one). Reads and writes the landing 
 
 Cost grows near-linearly: copy candidates come from MinHash LSH over 5-word shingles, story
 candidates from an inverted index of each article's top terms and entities, never from
-all pairs; only new articles are compared. What each article needs on its own (MinHash
-signature, sentence stems) comes from the annotation workers (see features.py).
+all pairs; only new articles are compared. What each article needs on its own (sentence
+stems, shingles, MinHash signature) comes from the annotation workers (see features.py).
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class ClusterCounts:
     stories_merged: int = 0
 
 
-def _complete_features(con: duckdb.DuckDBPyConnection) -> None:
+def complete_features(con: duckdb.DuckDBPyConnection) -> None:
     """Features of articles stored without them (loaded by an earlier version, or by a
     tool that does not annotate), computed here with the workers' functions."""
     missing = con.execute("""select article_id, body_text from landing.articles
@@ -82,7 +82,7 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
     new_ids = set(new_order)
     con.execute("begin transaction")
     try:
-        _complete_features(con)
+        complete_features(con)
         facts, model, stored = _load(con)
         copies = _copy_candidates(stored, new_ids)
         index = _blocking_index(model, list(model.index))
