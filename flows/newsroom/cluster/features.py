@@ -30,7 +30,12 @@ class TextFeatures:
 
 def text_features(text: str) -> TextFeatures:
     hashed = shingles(text)
-    return TextFeatures([" ".join(content_stems(s)) for s in sentences(text)], hashed, signature(hashed))
+    return TextFeatures(sentence_stems(text), hashed, signature(hashed))
+
+
+def sentence_stems(text: str) -> list[str]:
+    """Content stems of each sentence, space-separated, in order."""
+    return [" ".join(content_stems(s)) for s in sentences(text)]
 
 
 def stems(sentence_stems: list[str], first: int | None = None) -> list[str]:

@@ -17,17 +17,20 @@ from datetime import date
 
 import numpy as np
 
+from . import features
 from .eventtime import CONFLICT, MATCH, EventTimes, GroupTime, group_relation
-from .features import stems
-from .text import content_stems, sentences
 
 WEIGHTS = {"text": 0.5, "entities": 0.2, "lead": 0.1, "numbers": 0.1, "places_people": 0.1}
 TIME_CONFLICT = 0.7  # similarity kept between reports whose event times cannot match
 TIME_MATCH = 1.3  # ... and raised to between reports of a common year
-_TIME_FACTOR = {CONFLICT: TIME_CONFLICT, MATCH: TIME_MATCH}
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 PLACE_PEOPLE = ("PERSON", "GPE", "LOC", "FAC")
 EVENT_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
+
+
+def _time_scale(relation):
+    """The factor on similarity for each eventtime relation (an array, or one value)."""
+    return np.where(relation == CONFLICT, TIME_CONFLICT, np.where(relation == MATCH, TIME_MATCH, 1.0))
 
 
 @dataclass
@@ -40,7 +43,7 @@ class ArticleFeatures:
 
     def __post_init__(self):
         if self.sentence_stems is None:
-            self.sentence_stems = [" ".join(content_stems(s)) for s in sentences(self.text)]
+            self.sentence_stems = features.sentence_stems(self.text)
 
 
 LEAD_SENTENCES = 3
@@ -92,8 +95,8 @@ class SimilarityModel:
         self.sentence_stems = {a.article_id: a.sentence_stems for a in articles}
         texts = [a.text for a in articles]
         words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        self.text = words.fit_transform([stems(a.sentence_stems) for a in articles])
-        self.lead = normalize(words.transform([stems(a.sentence_stems, LEAD_SENTENCES) for a in articles]))
+        self.text = words.fit_transform([features.stems(a.sentence_stems) for a in articles])
+        self.lead = normalize(words.transform([features.stems(a.sentence_stems, LEAD_SENTENCES) for a in articles]))
         self.vocabulary = np.array(words.get_feature_names_out())
 
         def fit(token_lists):
@@ -132,10 +135,7 @@ class SimilarityModel:
             scores = np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
         finally:
             self._query[columns] = 0.0
-        relation = self.times.relation(i, rows)
-        scores[relation == CONFLICT] *= TIME_CONFLICT
-        scores[relation == MATCH] *= TIME_MATCH
-        return scores
+        return scores * _time_scale(self.times.relation(i, rows))
 
     def entity_overlap(self, a: str, b: str) -> float:
         """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
@@ -144,8 +144,7 @@ class SimilarityModel:
     def pair_similarity(self, a: str, b: str) -> float:
         """similarity(a, [b])[0], without the gathering machinery for one pair."""
         i, j = self.index[a], self.index[b]
-        relation = int(self.times.relation(i, np.array([j]))[0])
-        return _row_dot(self.combined, i, j) * _TIME_FACTOR.get(relation, 1.0)
+        return _row_dot(self.combined, i, j) * float(_time_scale(self.times.relation(i, np.array([j]))[0]))
 
     def centroid(self, ids: list[str]) -> Centroid:
         """Mean feature vector of a group, kept sparse (a dense one costs the whole
@@ -162,7 +161,7 @@ class SimilarityModel:
 
     @staticmethod
     def centroid_similarity(a: Centroid, b: Centroid) -> float:
-        return _row_dot_pair(a.vector, b.vector) * _TIME_FACTOR.get(group_relation(a.time, b.time), 1.0)
+        return _row_dot_pair(a.vector, b.vector) * float(_time_scale(group_relation(a.time, b.time)))
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles

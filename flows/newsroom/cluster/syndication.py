@@ -12,7 +12,8 @@ from datetime import date
 
 import numpy as np
 
-from .text import content_stems, numbers, sentences, shingles
+from .features import sentence_stems
+from .text import numbers, shingles
 
 COPY_CONTAINMENT = 0.7
 REWRITE_ALIGNMENT = 0.5
@@ -48,10 +49,10 @@ class TextProfile:
 def profile(text: str, features=None) -> TextProfile:
     """features: the text's features.TextFeatures, if at hand (else computed from the text)."""
     if features is None:
-        sentence_stems, hashed = [" ".join(content_stems(s)) for s in sentences(text)], shingles(text)
+        stemmed, hashed = sentence_stems(text), shingles(text)
     else:
-        sentence_stems, hashed = features.sentence_stems, features.shingles
-    stem_sets = (frozenset(s.split()) for s in sentence_stems)
+        stemmed, hashed = features.sentence_stems, features.shingles
+    stem_sets = (frozenset(s.split()) for s in stemmed)
     return TextProfile(hashed, tuple(s for s in stem_sets if len(s) >= 4), frozenset(numbers(text)))
 
 
