@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+from types import SimpleNamespace
 
 import pytest
 
-from newsroom.evaluate import extraction
+from newsroom.evaluate import extraction, quotes
 from newsroom.evaluate.scoring import bcubed, benchmark_prf, page_shingle_match
 
 STORY = ("The city council voted on Tuesday to expand the bus network, a decision that officials said "
@@ -70,3 +71,38 @@ def test_evaluation_figures_are_kept_for_the_docs_one_block_per_command(tmp_path
     assert "0.901" in text and "0.878" not in text  # the latest figures replace the earlier ones
     assert text.index("eval extraction") < text.index("eval clusters")  # pipeline order
     assert set(json.loads(figures.read_text())) == {"clusters", "extraction"}
+
+
+ANN = (
+    "T1\tSource 0 10\tThe mayor\n"
+    "T2\tCue 11 15\tsaid\n"
+    "T3\tContent 16 60\tthe buses\n"
+    "would run on time\n"  # a span text with a line break continues on the next line
+    "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+    "E2\tAttribution:T2 Source:T1\n"  # no content: nothing to score
+)
+
+
+def test_brat_attributions_parse_spans_that_run_over_a_line():
+    (gold,) = quotes.parse_ann(ANN)
+    assert gold.content == [(16, 60)] and gold.source == [(0, 10)] and gold.cue == [(11, 15)]
+
+
+def test_quote_scoring_matches_by_token_overlap_and_checks_speaker_and_cue():
+    text = "The mayor said the new buses would run on time every single day."
+    gold = [quotes.GoldAttribution(content=[(15, 64)], source=[(0, 9)], cue=[(10, 14)])]
+
+    def quote(start, end, speaker=(0, 9)):
+        return SimpleNamespace(start_char=start, end_char=end, speaker_start=speaker[0], speaker_end=speaker[1],
+                               speaker_resolved_start=None, speaker_resolved_end=None, cue_start=10)
+
+    exact = quotes.score([("a", text, gold)], [[quote(15, 64)]])
+    assert exact.overlap.f1 == pytest.approx(1.0) and exact.exact.f1 == pytest.approx(1.0)
+    assert exact.speaker == pytest.approx(1.0) and exact.cue == pytest.approx(1.0)
+    # "the new buses would run on time": 7 of the gold's 11 tokens, all of its own: a match, not exact
+    partial = quotes.score([("a", text, gold)], [[quote(15, 46, speaker=(50, 55))]])
+    assert partial.overlap.f1 == pytest.approx(1.0) and partial.exact.f1 == 0.0
+    assert partial.speaker == 0.0
+    # "the new buses": 3 of 11 gold tokens is not half: a false positive and a miss
+    missed = quotes.score([("a", text, gold)], [[quote(15, 28)]])
+    assert missed.overlap.precision == 0.0 and missed.overlap.recall == 0.0

@@ -24,6 +24,10 @@ def parse_ann(text: str) -> list[GoldAttribution]:
     spans: dict[str, list[tuple[int, int]]] = {}
     events = []
     for line in text.splitlines():
+        # A span whose text holds a line break continues on the next line: those
+        # continuation lines carry no annotation of their own.
+        if "\t" not in line:
+            continue
         if line.startswith("T"):
             ident, middle, *_ = line.split("\t")
             _, offsets = middle.split(" ", 1)
@@ -68,14 +72,31 @@ def _overlaps(a: tuple[int, int], spans) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
-def run(data: Path) -> dict[str, float]:
-    articles = load_split(data)
-    docs = [Article(article_id=name, external_id=name, source_path=name, input_format="txt", body_text=text)
-            for name, text, _ in articles]
+@dataclass
+class QuoteScores:
+    overlap: PRF
+    exact: PRF
+    speaker_ok: int
+    speaker_n: int
+    cue_ok: int
+    cue_n: int
+    n_gold: int
+    n_pred: int
+
+    @property
+    def speaker(self) -> float:
+        return self.speaker_ok / self.speaker_n if self.speaker_n else 0.0
+
+    @property
+    def cue(self) -> float:
+        return self.cue_ok / self.cue_n if self.cue_n else 0.0
+
+
+def score(articles, predictions) -> QuoteScores:
+    """Predicted quotes (one list per article, in order) against the gold attributions."""
     tp_overlap = tp_exact = n_pred = n_gold = 0
     speaker_ok = speaker_n = cue_ok = cue_n = 0
-    for (name, text, gold), annotation in zip(articles, annotate(docs)):
-        predicted = annotation.quotes
+    for (name, text, gold), predicted in zip(articles, predictions):
         n_pred += len(predicted)
         n_gold += len(gold)
         pred_tokens = [_tokens(text, [(q.start_char, q.end_char)]) for q in predicted]
@@ -102,15 +123,24 @@ def run(data: Path) -> dict[str, float]:
             if truth.cue and quote.cue_start is not None:
                 cue_n += 1
                 cue_ok += any(s <= quote.cue_start < e for s, e in truth.cue)
-    overlap = PRF.from_counts(tp_overlap, n_pred - tp_overlap, n_gold - tp_overlap)
-    exact = PRF.from_counts(tp_exact, n_pred - tp_exact, n_gold - tp_exact)
-    speaker = speaker_ok / speaker_n if speaker_n else 0.0
-    cue = cue_ok / cue_n if cue_n else 0.0
+    return QuoteScores(
+        overlap=PRF.from_counts(tp_overlap, n_pred - tp_overlap, n_gold - tp_overlap),
+        exact=PRF.from_counts(tp_exact, n_pred - tp_exact, n_gold - tp_exact),
+        speaker_ok=speaker_ok, speaker_n=speaker_n, cue_ok=cue_ok, cue_n=cue_n, n_gold=n_gold, n_pred=n_pred,
+    )
+
+
+def run(data: Path) -> dict[str, float]:
+    articles = load_split(data)
+    docs = [Article(article_id=name, external_id=name, source_path=name, input_format="txt", body_text=text)
+            for name, text, _ in articles]
+    scores = score(articles, (annotation.quotes for annotation in annotate(docs)))
+    overlap, exact = scores.overlap, scores.exact
     print(format_table([
         ("content, token overlap >= 0.5", overlap, "target F1 >= 0.85"),
         ("content, exact (tokens)", exact, ""),
-    ], f"Quotes on {len(articles)} articles of {data}: {n_gold} gold contents, {n_pred} predicted"))
-    print(f"speaker accuracy {speaker:.3f} ({speaker_ok}/{speaker_n} matched contents with a gold source; target >= 0.87)")
-    print(f"cue accuracy     {cue:.3f} ({cue_ok}/{cue_n})")
-    return {"overlap_f1": overlap.f1, "exact_f1": exact.f1, "speaker_accuracy": speaker, "cue_accuracy": cue,
+    ], f"Quotes on {len(articles)} articles of {data}: {scores.n_gold} gold contents, {scores.n_pred} predicted"))
+    print(f"speaker accuracy {scores.speaker:.3f} ({scores.speaker_ok}/{scores.speaker_n} matched contents with a gold source; target >= 0.87)")
+    print(f"cue accuracy     {scores.cue:.3f} ({scores.cue_ok}/{scores.cue_n})")
+    return {"overlap_f1": overlap.f1, "exact_f1": exact.f1, "speaker_accuracy": scores.speaker, "cue_accuracy": scores.cue,
             "overlap_precision": overlap.precision, "overlap_recall": overlap.recall}
