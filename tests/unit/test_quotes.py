@@ -89,3 +89,27 @@ def test_anonymous_sources(nlp):
 
 def test_text_without_quotes_gives_none(nlp):
     assert quotes_of(nlp, "The river rose two metres overnight and flooded the lower town.") == []
+
+
+def test_quote_split_by_its_attribution_is_one_quote(nlp):
+    text = '“We will rebuild the bridge,” the mayor said. “It will take two years and cost millions.”\n\n“Nobody asked us,” a resident said.'
+    first, second = quotes_of(nlp, text)
+    assert first.quote_type == "direct" and first.speaker_text == "the mayor"
+    assert first.quote_text == "We will rebuild the bridge, It will take two years and cost millions."
+    # the next paragraph's quote is another quote, with its own speaker
+    assert second.quote_text == "Nobody asked us," and second.speaker_text == "a resident"
+
+
+def test_stance_verbs_attribute_a_view_to_a_person_or_a_poll(nlp):
+    (criticism,) = quotes_of(nlp, "Senator Elizabeth Warren criticized the merger of the two largest airlines.")
+    assert criticism.quote_type == "indirect" and criticism.cue_text == "criticized"
+    assert criticism.quote_text == "the merger of the two largest airlines"
+    assert criticism.speaker_kind == "named_person"
+    (finding,) = quotes_of(nlp, "The survey shows that most voters distrust both parties.")
+    assert finding.quote_text.startswith("most voters distrust") and finding.speaker_text == "The survey"
+    # a stance verb whose subject holds no view attributes nothing
+    assert quotes_of(nlp, "The road shows signs of heavy wear after the winter.") == []
+
+
+def test_speech_verbs_do_not_take_their_addressee_for_content(nlp):
+    assert quotes_of(nlp, "The minister told reporters at the airport.") == []

@@ -5,7 +5,9 @@ Three passes over an article:
    marks and of quotes that run over several paragraphs;
 2. attribution: every cue verb ("said", "told", "according to", ...) with a subject gives
    a speaker and a content: the quotes in its sentence (direct), its clausal complement
-   (indirect), or a complement that contains quoted fragments (mixed);
+   (indirect), or a complement that contains quoted fragments (mixed). Verbs of stance
+   ("criticized", "wants", "polls show") count where their subject can hold a view, and
+   their object is the content; a quote interrupted by its attribution is one quote;
 3. speaker resolution: pronouns go to the nearest compatible earlier speaker or person,
    definite role descriptions ("the official") to the fuller earlier description of the
    same role ("an unidentified North Korean defense official").
@@ -45,6 +47,35 @@ _CUE_LEMMAS = {
     "indicate": "indicate indicated indicates", "point": "pointed", "agree": "agree agreed agrees",
 }
 CUE_FORMS = {form for forms in _CUE_LEMMAS.values() for form in forms.split()}
+# Verbs of stance rather than speech: they attribute a view ("Clinton criticized the
+# deal", "polls show that ...") when their subject is someone who can hold one.
+_STANCE_LEMMAS = {
+    "call": "call called calls calling", "show": "show shows showed showing shown",
+    "find": "find found finds", "want": "want wants wanted", "criticize": "criticize criticized criticizes criticizing criticise criticised criticises",
+    "support": "support supports supported supporting", "endorse": "endorse endorsed endorses endorsing",
+    "refuse": "refuse refused refuses refusing", "decline": "decline declined declines declining",
+    "describe": "describe described describes describing", "praise": "praise praised praises praising",
+    "defend": "defend defended defends defending", "hope": "hope hopes hoped hoping",
+    "plan": "plan plans planned planning", "propose": "propose proposed proposes proposing",
+    "see": "see sees saw", "know": "know knows knew", "mention": "mention mentioned mentions mentioning",
+    "cite": "cite cited cites citing", "question": "question questioned questions questioning",
+    "blame": "blame blamed blames blaming", "reject": "reject rejected rejects rejecting",
+    "dismiss": "dismiss dismissed dismisses dismissing", "fear": "fear fears feared fearing",
+    "demand": "demand demanded demands demanding", "oppose": "oppose opposed opposes opposing",
+    "attack": "attack attacked attacks attacking", "slam": "slam slammed slams slamming",
+    "blast": "blast blasted blasts blasting", "mock": "mock mocked mocks mocking",
+    "expect": "expect expects expected expecting", "discuss": "discuss discussed discusses discussing",
+    "express": "express expressed expresses expressing", "seek": "seek seeks sought seeking",
+    "prefer": "prefer prefers preferred preferring", "welcome": "welcome welcomed welcomes welcoming",
+    "condemn": "condemn condemned condemns condemning", "invite": "invite invited invites inviting",
+    "encourage": "encourage encouraged encourages encouraging", "conclude": "conclude concluded concludes concluding",
+    "compare": "compare compared compares comparing", "liken": "liken likened likens likening",
+    "refer": "referring referred refers", "talk": "talking talked talks", "speak": "spoke speaks speaking",
+}
+STANCE_FORMS = {form for forms in _STANCE_LEMMAS.values() for form in forms.split()} - CUE_FORMS
+# Speech verbs whose object is the addressee or nothing said ("told reporters").
+_NO_OBJECT_CONTENT = {"tell", "told", "tells", "telling", "say", "said", "says", "saying", "ask", "asked", "asks", "asking", "add", "added", "adds", "adding"}
+_OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "attr", "acomp", "pcomp"}
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _PERSON_PRONOUNS = {"he", "she", "i"}
@@ -136,10 +167,23 @@ def _is_cue(token) -> bool:
     lower = token.lower_
     if lower == "according" and any(c.lower_ == "to" for c in token.children):
         return True
+    if lower in STANCE_FORMS:
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        return subject is not None and _agentive(subject)
     if lower not in CUE_FORMS:
         return False
     # An active subject: "the deal was announced" names no speaker.
     return any(c.dep_ == "nsubj" for c in token.children)
+
+
+_EVIDENCE_HEADS = {"poll", "polls", "survey", "surveys", "study", "studies", "data", "report", "reports", "analysis", "research", "records", "documents", "figures", "statement", "letter", "memo"}
+
+
+def _agentive(subject) -> bool:
+    if subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    lower = subject.lower_
+    return lower in PRONOUNS or lower in OFFICIAL_HEADS or lower in ANON_SOURCE_HEADS or lower in ORG_HEADS or lower in _EVIDENCE_HEADS
 
 
 def _subject(cue):
@@ -212,6 +256,14 @@ def _content_of(cue):
     # "..., the ministry said." parsed with the cue hanging off the content's verb.
     if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i != cue.i:
         return _subtree_chars(cue.head, exclude=set(cue.subtree))
+    # "accused Sanders of an 'artful smear'", "called for a ban": the object is the view.
+    if cue.lower_ not in _NO_OBJECT_CONTENT:
+        objects = [t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree]
+        objects = [t for t in objects if not t.is_space]
+        while objects and objects[-1].is_punct and objects[-1].text not in _CLOSE | {_STRAIGHT}:
+            objects.pop()
+        if objects:
+            return objects[0].idx, objects[-1].idx + len(objects[-1].text)
     return None
 
 
@@ -229,6 +281,10 @@ class _Attribution:
     subject: object
     content: tuple[int, int]
     quote_type: str
+    parts: tuple[tuple[int, int], ...] = ()  # a quote split by its attribution: the quoted pieces
+
+    def text(self, text: str) -> str:
+        return " ".join(text[s:e] for s, e in self.parts or (self.content,))
 
 
 def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> list[_Attribution]:
@@ -276,7 +332,31 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
             used.add(k)
     found.sort(key=lambda a: a.content)
-    return found
+    return _join_split_quotes(found, text)
+
+
+_MAX_JOIN_GAP = 200
+
+
+def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attribution]:
+    """One quotation interrupted by its attribution ("A," she said. "B.") or running on
+    into the next paragraph is one quote, as readers and annotators count it."""
+    joined: list[_Attribution] = []
+    for attribution in found:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.quote_type == attribution.quote_type == "direct"
+            and prev.cue.i == attribution.cue.i
+            and prev.content[1] <= attribution.cue.idx < attribution.content[0]
+            and attribution.content[0] - prev.content[1] <= _MAX_JOIN_GAP
+            and "\n" not in text[prev.content[1] : attribution.content[0]]
+        ):
+            parts = (prev.parts or (prev.content,)) + (attribution.content,)
+            joined[-1] = _Attribution(prev.cue, prev.subject, (prev.content[0], attribution.content[1]), "direct", parts)
+            continue
+        joined.append(attribution)
+    return joined
 
 
 def _mention_at(mentions: list[Mention], start: int, end: int) -> Mention | None:
@@ -349,7 +429,7 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
         quotes.append(Quote(
             start_char=start,
             end_char=end,
-            quote_text=text[start:end],
+            quote_text=attribution.text(text),
             quote_type=attribution.quote_type,
             cue_text="according to" if attribution.cue.lower_ == "according" else attribution.cue.text,
             cue_start=attribution.cue.idx,
