@@ -113,3 +113,12 @@ def test_stance_verbs_attribute_a_view_to_a_person_or_a_poll(nlp):
 
 def test_speech_verbs_do_not_take_their_addressee_for_content(nlp):
     assert quotes_of(nlp, "The minister told reporters at the airport.") == []
+
+
+def test_a_cue_shares_the_subject_of_the_verb_it_is_coordinated_with(nlp):
+    (quote,) = quotes_of(nlp, "Senator John McCain spent years in a prison camp and says such methods are inhumane.")
+    assert quote.cue_text == "says" and "McCain" in quote.speaker_text
+    assert quote.quote_text == "such methods are inhumane"
+    (quote,) = quotes_of(nlp, "Marco Rubio changed his pick on the spot, saying he would now root for Carolina.")
+    assert quote.cue_text == "saying" and "Rubio" in quote.speaker_text
+    assert quote.quote_text.startswith("he would now root")

@@ -168,12 +168,26 @@ def _is_cue(token) -> bool:
     if lower == "according" and any(c.lower_ == "to" for c in token.children):
         return True
     if lower in STANCE_FORMS:
-        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        subject = _active_subject(token)
         return subject is not None and _agentive(subject)
     if lower not in CUE_FORMS:
         return False
     # An active subject: "the deal was announced" names no speaker.
-    return any(c.dep_ == "nsubj" for c in token.children)
+    return _active_subject(token) is not None
+
+
+_SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp")
+
+
+def _active_subject(verb):
+    """The verb's subject, or the subject it shares with the verb it is coordinated with
+    or hangs from ("Rubio flipped his choice, saying ...", "McCain ... and says ...")."""
+    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+    if own is not None:
+        return own if own.dep_ == "nsubj" else None
+    if verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.i != verb.i and not any(c.dep_ == "auxpass" for c in verb.children):
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 _EVIDENCE_HEADS = {"poll", "polls", "survey", "surveys", "study", "studies", "data", "report", "reports", "analysis", "research", "records", "documents", "figures", "statement", "letter", "memo"}
@@ -190,7 +204,7 @@ def _subject(cue):
     if cue.lower_ == "according":
         to = next(c for c in cue.children if c.lower_ == "to")
         return next((c for c in to.children if c.dep_ == "pobj"), None)
-    return next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return _active_subject(cue)
 
 
 def phrase_tokens(head) -> list:
