@@ -122,3 +122,17 @@ def test_a_cue_shares_the_subject_of_the_verb_it_is_coordinated_with(nlp):
     (quote,) = quotes_of(nlp, "Marco Rubio changed his pick on the spot, saying he would now root for Carolina.")
     assert quote.cue_text == "saying" and "Rubio" in quote.speaker_text
     assert quote.quote_text.startswith("he would now root")
+
+
+def test_a_stance_verb_hanging_off_another_verb_keeps_its_own_object(nlp):
+    quotes = quotes_of(nlp, "The campaign denied the report on Monday, calling it a fabrication.")
+    calling = [q for q in quotes if q.cue_text == "calling"]
+    assert [q.quote_text for q in calling] == ["it a fabrication"]
+
+
+def test_headline_colon_attributes_the_line_to_the_name_before_it(nlp):
+    (quote,) = quotes_of(nlp, "Graham: Trump's rhetoric is destroying our chances\n\nThe senator spoke in Ohio on Monday.")
+    assert quote.cue_text == ":" and quote.speaker_text == "Graham"
+    assert quote.quote_text == "Trump's rhetoric is destroying our chances"
+    # a time or a label before a colon is no speaker
+    assert quotes_of(nlp, "11:50 a.m.: The polls close in Iowa\n\nUpdate: the results are delayed again") == []

@@ -268,7 +268,7 @@ def _content_of(cue):
         if child.dep_ in _CONTENT_DEPS:
             return _subtree_chars(child)
     # "..., the ministry said." parsed with the cue hanging off the content's verb.
-    if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i != cue.i:
+    if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.lower_ in CUE_FORMS:
         return _subtree_chars(cue.head, exclude=set(cue.subtree))
     # "accused Sanders of an 'artful smear'", "called for a ban": the object is the view.
     if cue.lower_ not in _NO_OBJECT_CONTENT:
@@ -345,8 +345,39 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             prev = max(before, key=lambda a: a.content[1])
             found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
             used.add(k)
+    found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
     found.sort(key=lambda a: a.content)
     return _join_split_quotes(found, text)
+
+
+_SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _colon_lines(doc, text: str) -> list[_Attribution]:
+    """Headline style: a line 'Trump: We will build the wall' or 'Poll: Clinton leads'
+    attributes the rest of the line to the name before the colon."""
+    found = []
+    for colon in doc:
+        if colon.text != ":":
+            continue
+        line_start = text.rfind("\n", 0, colon.idx) + 1
+        prefix = text[line_start : colon.idx]
+        words = prefix.split()
+        if not 1 <= len(words) <= 5 or not words[0][:1].isupper() or any(ch.isdigit() for ch in prefix):
+            continue
+        line_end = text.find("\n", colon.idx)
+        line_end = len(text) if line_end < 0 else line_end
+        start, end = _strip(text, colon.idx + 1, line_end)
+        if len(text[start:end].split()) < 3:
+            continue
+        speaker = doc.char_span(line_start + len(prefix) - len(prefix.lstrip()), colon.idx, alignment_mode="contract")
+        if speaker is None or len(speaker) == 0:
+            continue
+        named = any(t.ent_type_ in _SPEAKER_LABELS for t in speaker)
+        if not named and speaker[-1].lower_ not in ORG_HEADS | OFFICIAL_HEADS | _EVIDENCE_HEADS:
+            continue
+        found.append(_Attribution(colon, speaker.root, (start, end), "direct"))
+    return found
 
 
 _MAX_JOIN_GAP = 200
