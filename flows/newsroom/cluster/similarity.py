@@ -95,8 +95,10 @@ class SimilarityModel:
         self.sentence_stems = {a.article_id: a.sentence_stems for a in articles}
         texts = [a.text for a in articles]
         words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        self.text = words.fit_transform([features.stems(a.sentence_stems) for a in articles])
-        self.lead = normalize(words.transform([features.stems(a.sentence_stems, LEAD_SENTENCES) for a in articles]))
+        # Generators, not lists: the vectorizer reads each article's stems once, and a list
+        # would hold every stem of the warehouse as its own string at once (~400 MB at 20k).
+        self.text = words.fit_transform(features.stems(a.sentence_stems) for a in articles)
+        self.lead = normalize(words.transform(features.stems(a.sentence_stems, LEAD_SENTENCES) for a in articles))
         self.vocabulary = np.array(words.get_feature_names_out())
 
         def fit(token_lists):

@@ -139,17 +139,34 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
     return counts
 
 
+_FETCH_ROWS = 20_000
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str):
+    """The rows of a query a slice at a time: fetchall on a 20k-article warehouse holds a
+    million entity mentions as Python tuples at once (about 400 MB)."""
+    cursor = con.execute(sql)
+    while rows := cursor.fetchmany(_FETCH_ROWS):
+        yield from rows
+
+
 def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], SimilarityModel, StoredFeatures]:
+    # One object per distinct entity and stem sentence: a warehouse repeats a few thousand
+    # names a million times, and a copied article repeats its source's sentences.
+    shared: dict = {}
     entities: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for article_id, name, label in con.execute(
-            "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index").fetchall():
-        entities[article_id].append((name, label))
+    for article_id, name, label in _rows(
+            con, "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index"):
+        pair = (name, label)
+        entities[article_id].append(shared.setdefault(pair, pair))
     ordered = """from landing.articles join landing.article_features using (article_id) order by loaded_at, article_id"""
     facts, features = {}, []
-    for order, (article_id, body, published, agency, sentence_stems) in enumerate(con.execute(
-            f"select article_id, body_text, published_date, wire_agency, sentence_stems {ordered}").fetchall()):
+    for order, (article_id, body, published, agency, sentence_stems) in enumerate(_rows(
+            con, f"select article_id, body_text, published_date, wire_agency, sentence_stems {ordered}")):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
-        features.append(ArticleFeatures(article_id, body, entities.get(article_id, []), sentence_stems, published))
+        sentence_stems = [shared.setdefault(s, s) for s in sentence_stems]
+        features.append(ArticleFeatures(article_id, body, entities.pop(article_id, []), sentence_stems, published))
+    del shared
     stored = StoredFeatures(list(facts), con.sql(f"select shingles, signature {ordered}").to_arrow_table())
     return facts, SimilarityModel(features), stored
 

@@ -6,6 +6,7 @@ article, Arrow costs next to nothing, and a batch is all-or-nothing.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -21,7 +22,11 @@ if TYPE_CHECKING:
 
 
 def connect(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only)
+    # DuckDB caches up to 80% of RAM by default; beside spaCy's workers and the clustering
+    # stage's arrays the run's memory should not grow with the warehouse (DuckDB spills to
+    # disk past the limit).
+    config = {"memory_limit": os.environ.get("NEWSROOM_DUCKDB_MEMORY", "1GB")}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
