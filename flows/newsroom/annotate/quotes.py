@@ -15,6 +15,7 @@ Nothing here raises on odd input: an unmatched mark simply ends at the paragraph
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .entities import Mention
@@ -46,7 +47,13 @@ _CUE_LEMMAS = {
     "think": "think thinks thought", "testify": "testify testified testifies",
     "indicate": "indicate indicated indicates", "point": "pointed", "agree": "agree agreed agrees",
 }
-CUE_FORMS = {form for forms in _CUE_LEMMAS.values() for form in forms.split()}
+
+
+def _forms(lexicon: dict[str, str], lemmas=None) -> set[str]:
+    return {form for lemma, forms in lexicon.items() if lemmas is None or lemma in lemmas for form in forms.split()}
+
+
+CUE_FORMS = _forms(_CUE_LEMMAS)
 # Verbs of stance rather than speech: they attribute a view ("Clinton criticized the
 # deal", "polls show that ...") when their subject is someone who can hold one.
 _STANCE_LEMMAS = {
@@ -72,9 +79,9 @@ _STANCE_LEMMAS = {
     "compare": "compare compared compares comparing", "liken": "liken likened likens likening",
     "refer": "referring referred refers", "talk": "talking talked talks", "speak": "spoke speaks speaking",
 }
-STANCE_FORMS = {form for forms in _STANCE_LEMMAS.values() for form in forms.split()} - CUE_FORMS
+STANCE_FORMS = _forms(_STANCE_LEMMAS) - CUE_FORMS
 # Speech verbs whose object is the addressee or nothing said ("told reporters").
-_NO_OBJECT_CONTENT = {"tell", "told", "tells", "telling", "say", "said", "says", "saying", "ask", "asked", "asks", "asking", "add", "added", "adds", "adding"}
+_NO_OBJECT_CONTENT = _forms(_CUE_LEMMAS, {"say", "tell", "ask", "add"})
 _OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "attr", "acomp", "pcomp"}
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
@@ -191,13 +198,14 @@ def _active_subject(verb):
 
 
 _EVIDENCE_HEADS = {"poll", "polls", "survey", "surveys", "study", "studies", "data", "report", "reports", "analysis", "research", "records", "documents", "figures", "statement", "letter", "memo"}
+_SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_VIEW_HOLDER_HEADS = OFFICIAL_HEADS | ANON_SOURCE_HEADS | ORG_HEADS | _EVIDENCE_HEADS
 
 
 def _agentive(subject) -> bool:
-    if subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-        return True
-    lower = subject.lower_
-    return lower in PRONOUNS or lower in OFFICIAL_HEADS or lower in ANON_SOURCE_HEADS or lower in ORG_HEADS or lower in _EVIDENCE_HEADS
+    """Whether a subject can hold a view: a named person or body, a pronoun, an official,
+    a source, an organisation or a document."""
+    return subject.ent_type_ in _SPEAKER_LABELS or subject.lower_ in PRONOUNS or subject.lower_ in _VIEW_HOLDER_HEADS
 
 
 def _subject(cue):
@@ -350,33 +358,30 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     return _join_split_quotes(found, text)
 
 
-_SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+# A line's opening words up to its first colon, and what follows on the line.
+_COLON_LINE = re.compile(r"^[ \t]*([^\n:]{1,60}?)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
 
 
 def _colon_lines(doc, text: str) -> list[_Attribution]:
     """Headline style: a line 'Trump: We will build the wall' or 'Poll: Clinton leads'
     attributes the rest of the line to the name before the colon."""
     found = []
-    for colon in doc:
-        if colon.text != ":":
-            continue
-        line_start = text.rfind("\n", 0, colon.idx) + 1
-        prefix = text[line_start : colon.idx]
+    for line in _COLON_LINE.finditer(text):
+        prefix = line.group(1)
         words = prefix.split()
-        if not 1 <= len(words) <= 5 or not words[0][:1].isupper() or any(ch.isdigit() for ch in prefix):
+        if len(words) > 5 or not prefix[:1].isupper() or any(ch.isdigit() for ch in prefix):
             continue
-        line_end = text.find("\n", colon.idx)
-        line_end = len(text) if line_end < 0 else line_end
-        start, end = _strip(text, colon.idx + 1, line_end)
+        start, end = _strip(text, line.start(2), line.end(2))
         if len(text[start:end].split()) < 3:
             continue
-        speaker = doc.char_span(line_start + len(prefix) - len(prefix.lstrip()), colon.idx, alignment_mode="contract")
-        if speaker is None or len(speaker) == 0:
+        speaker = doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
+        colon = doc.char_span(line.end(1), start, alignment_mode="contract")
+        if not speaker or colon is None or not any(t.text == ":" for t in colon):
             continue
-        named = any(t.ent_type_ in _SPEAKER_LABELS for t in speaker)
-        if not named and speaker[-1].lower_ not in ORG_HEADS | OFFICIAL_HEADS | _EVIDENCE_HEADS:
+        if not any(t.ent_type_ in _SPEAKER_LABELS for t in speaker) and speaker[-1].lower_ not in _VIEW_HOLDER_HEADS:
             continue
-        found.append(_Attribution(colon, speaker.root, (start, end), "direct"))
+        cue = next(t for t in colon if t.text == ":")
+        found.append(_Attribution(cue, speaker.root, (start, end), "direct"))
     return found
 
 
