@@ -118,6 +118,16 @@ def test_index_page_without_a_story_is_rejected_with_a_reason():
     assert "words" in result.detail
 
 
+def test_a_json_record_brief_is_a_story_but_the_same_words_in_a_page_scrape_are_not():
+    brief = "The parliament election is over in Turkmenistan."
+    record = build_article(RawDocument(source_path="a.jsonl#L1", external_id="1", input_format="jsonl", text=brief), TODAY)
+    scrape = build_article(_doc(brief), TODAY)
+    assert isinstance(record, Article) and record.body_text == brief
+    assert isinstance(scrape, Rejection) and scrape.reason == "no_article_body"
+    empty = build_article(RawDocument(source_path="a.jsonl#L2", external_id="2", input_format="jsonl", text="Home | News"), TODAY)
+    assert isinstance(empty, Rejection) and empty.reason == "no_article_body"
+
+
 def test_html_article_uses_trafilatura_and_htmldate():
     html = f"""<html><head><title>Council expands buses | City Times</title>
     <meta property="og:site_name" content="City Times">

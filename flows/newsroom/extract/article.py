@@ -11,6 +11,10 @@ from .records import Article, RawDocument, Rejection
 
 MIN_BODY_WORDS = 25
 MIN_PROSE_WORDS = 12
+# A JSON record's text field is the story as its producer cut it, so a short one is a news
+# brief ("The parliament election is over in Turkmenistan."), not the remains of an index
+# page: it needs only a sentence.
+MIN_RECORD_WORDS = 5
 
 
 def _given_date(raw: str | None, today: date, flags: list[str]) -> date | None:
@@ -51,8 +55,10 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
         body, method = extraction.body, "blocks"
 
     words = len(body.split())
+    given_text = doc.input_format == "jsonl" and doc.html is None
+    least_words, least_prose = (MIN_RECORD_WORDS, MIN_RECORD_WORDS) if given_text else (MIN_BODY_WORDS, MIN_PROSE_WORDS)
     # ...and a story has at least one sentence-shaped paragraph: a list of links has none
-    if words < MIN_BODY_WORDS or prose_words(body) < MIN_PROSE_WORDS:
+    if words < least_words or prose_words(body) < least_prose:
         longest = max((b.words for b in extraction.blocks), default=0)
         return Rejection(
             doc.source_path, "no_article_body",
