@@ -92,6 +92,27 @@ def test_unknown_metadata_is_null_not_a_guess():
     assert metadata.date_from_page(extraction, TODAY) is None
 
 
+def test_a_line_holding_only_a_date_dates_the_page_above_or_at_the_top_of_the_story():
+    above = extract_body("\n".join(["Friday, June 7, 2013", PARAGRAPH, PARAGRAPH, PARAGRAPH]))
+    assert metadata.date_from_page(above, TODAY) == date(2013, 6, 7)
+    below_the_deck = extract_body("\n".join(["Quake levels villages on island", "Ten people are killed and 50 hurt.",
+                                              "Updated 11 / 27 / 2005 3: 41 PM", PARAGRAPH, PARAGRAPH]))
+    assert metadata.date_from_page(below_the_deck, TODAY) == date(2005, 11, 27)
+    # a date inside a sentence of the story is the story's, not the page's
+    in_prose = extract_body("\n".join(["The vote on June 7, 2013 was close, officials said on Monday.", PARAGRAPH, PARAGRAPH]))
+    assert metadata.date_from_page(in_prose, TODAY) is None
+
+
+def test_numeric_dates_month_first_unless_it_cannot_be_and_dotted_day_first():
+    assert metadata.parse_date("12/16/08 1:30 AM EST", TODAY) == date(2008, 12, 16)
+    assert metadata.parse_date("27 / 09 / 2013", TODAY) == date(2013, 9, 27)
+    assert metadata.parse_date("4/9/2007", TODAY) == date(2007, 4, 9)
+    assert metadata.parse_date("posted on 08.07.2012", TODAY) == date(2012, 7, 8)
+    assert metadata.parse_date("2013 - 09 - 26", TODAY) == date(2013, 9, 26)
+    assert metadata.parse_date("version 1.2.10", TODAY) is None
+    assert metadata.parse_date("a 3/4 majority", TODAY) is None
+
+
 def test_dates_in_the_future_or_malformed_are_never_used():
     assert metadata.parse_date("Published March 3, 2031", TODAY) is None
     assert metadata.parse_date("2022-13-45", TODAY) is None

@@ -62,12 +62,27 @@ _BYLINE = re.compile(
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# Separators may carry spaces ("12 / 16 / 08"): tokenised text and some templates write them so.
 _DATE_PATTERNS = [
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)\s?-\s?(?P<m>\d\d)\s?-\s?(?P<d>\d\d)\b"),
     re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    # numeric: 12/16/08 and 4 / 9 / 2007 (month first unless it cannot be), 08.07.2012 (day first)
+    re.compile(r"(?<![\d/.])\b(?P<a>\d{1,2})\s?(?P<sep>[/.])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d\d)\b(?![/.]?\d)"),
 ]
 _PUBLISHED_CUE = re.compile(r"\b(?:published|posted|updated|last\s+modified|dated?)\b", re.IGNORECASE)
+# What a line that only dates the page holds beside the date: weekdays, times, zones, cues.
+_DATE_LINE_REST = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}\s?:\s?\d\d(?:\s?:\s?\d\d)?\s*(?:[ap]\.?m\.?)?"
+    r"|\b(?:[ap]m|[a-z]{1,2}[sd]t|gmt|utc|ist|cet|et|pt|on|at|by|first|last|published|posted|updated|dated?)\b"
+    r"|[^\w]+", re.IGNORECASE)
+
+
+def _numeric_date(parts: dict) -> tuple[int, int, int]:
+    a, b, y = int(parts["a"]), int(parts["b"]), parts["y"]
+    year = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 50 else 1900 + int(y)
+    day_first = parts["sep"] == "." or a > 12
+    return (year, b, a) if day_first else (year, a, b)
 
 
 def parse_date(text: str | None, today: date) -> date | None:
@@ -77,9 +92,15 @@ def parse_date(text: str | None, today: date) -> date | None:
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             parts = match.groupdict()
-            month = int(parts["m"]) if parts.get("m") else _MONTHS[parts["mon"][:3].lower()]
+            if parts.get("a"):
+                if parts["sep"] == "." and len(parts["y"]) != 4:  # 1.2.10 is a version
+                    continue
+                year, month, day = _numeric_date(parts)
+            else:
+                month = int(parts["m"]) if parts.get("m") else _MONTHS[parts["mon"][:3].lower()]
+                year, day = int(parts["y"]), int(parts["d"])
             try:
-                found = date(int(parts["y"]), month, int(parts["d"]))
+                found = date(year, month, day)
             except ValueError:
                 continue
             if found <= today:
@@ -87,18 +108,39 @@ def parse_date(text: str | None, today: date) -> date | None:
     return None
 
 
+def _date_line(text: str, today: date) -> date | None:
+    """The date of a line that holds a date and nothing else of substance ("Friday, June 7,
+    2013", "Updated 4/9/2007 6:04 PM"): a page's own dateline, wherever the block classifier
+    put it (such lines look like furniture, or sit between the deck and the story)."""
+    found = parse_date(text, today)
+    if found is None:
+        return None
+    rest = text
+    for pattern in _DATE_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    return found if not _DATE_LINE_REST.sub(" ", rest).split() else None
+
+
 def date_from_page(extraction: Extraction, today: date) -> date | None:
     """A publication date printed on the page: a 'Published ...' line anywhere, else a date
-    in the few lines right above the story (the byline area). Navigation is never read:
-    headline lists are classified as furniture before we get here."""
+    in the few lines right above the story (the byline area), else a line holding only a
+    date among those or the story's first lines. Navigation is never read: headline lists
+    are classified as furniture before we get here."""
     for block in extraction.blocks:
         if _PUBLISHED_CUE.search(block.text) and block.words <= 25:
             found = parse_date(block.text, today)
             if found:
                 return found
-    for block in extraction.before[-6:]:
+    above = extraction.before[-6:]
+    for block in above:
         if block.kind != "furniture" and block.words <= 25:
             found = parse_date(block.text, today)
+            if found:
+                return found
+    opening = [extraction.blocks[i] for i in extraction.kept[:4]]
+    for block in above + opening:
+        if block.words <= 12:
+            found = _date_line(block.text, today)
             if found:
                 return found
     return None
