@@ -149,9 +149,17 @@ def test_similarity_gathered_from_the_arrays_equals_the_sparse_product():
 def test_years_mentioned_are_years_not_amounts():
     from newsroom.cluster.eventtime import years_mentioned
 
-    text = "On March 4, 2009 the rule of 1973 was restored; it cost $2000 and 2,000.5 tonnes, 2001.5 km."
+    text = "In 2009 the rule of 1973 was restored; it cost $2000 and 2,000.5 tonnes, 2001.5 km."
     assert years_mentioned(text) == {2009, 1973}
     assert years_mentioned("No year here, only 12 people and 300 homes.") == frozenset()
+
+
+def test_years_written_as_dates_outweigh_background_years():
+    from newsroom.cluster.eventtime import years_mentioned
+
+    text = "Updated 4/9/2007. A jury convicted the man; after his 2001 arrest he was freed in 1999 and in March 2004."
+    assert years_mentioned(text) == {2007}
+    assert years_mentioned("On March 4, 2009 the rule of 1973 was restored.") == {2009}
 
 
 def test_event_times_conflict_on_dates_apart_or_disjoint_years_and_match_on_a_named_year():

@@ -4,10 +4,11 @@ name the same year are likelier to be.
 
 Evidence of different times:
 - publication dates: two articles published more than WINDOW_DAYS apart;
-- years the text mentions ("March 4, 2009", "in 2008"), where a publication date is
-  missing (scraped pages without one, archives): disjoint sets of years (a dated article
-  counts its own year too). A report names its event's year more often than not, and
-  background years rarely cover both events.
+- years the text mentions, where a publication date is missing (scraped pages without
+  one, archives): disjoint sets of years (a dated article counts its own year too). The
+  years of its dates ("March 4, 2009", "12/16/08") where it writes any, else its bare years
+  ("in 2008"): a report names its event's year more often than not, and a date is the
+  report's or the event's time where a bare year is as often background.
 Evidence of the same time: a common year (named, or of publication) and no evidence of
 different times.
 
@@ -23,13 +24,19 @@ from datetime import date
 
 import numpy as np
 
+from ..extract.metadata import dates_in
+
 WINDOW_DAYS = 60  # coverage of one event, follow-ups included
 FIRST_YEAR = 1950  # years 1950-2077 are kept, in two 64-bit masks
 _YEAR = re.compile(r"(?<![\d.,$£€])\b(?:19[5-9]\d|20[0-7]\d)\b(?![.,]\d)")
 
 
 def years_mentioned(text: str) -> frozenset[int]:
-    return frozenset(int(y) for y in _YEAR.findall(text))
+    """The years of the text's dates ("March 4, 2009", "12/16/08") where it writes any, else
+    every year it names: a year written as a date is the time of the report or its event,
+    a bare one as often background ("his 2006 accident", "hosted in 1987")."""
+    dated = frozenset(d.year for d in dates_in(text))
+    return dated or frozenset(int(y) for y in _YEAR.findall(text))
 
 
 def _masks(years) -> tuple[int, int]:

@@ -85,10 +85,8 @@ def _numeric_date(parts: dict) -> tuple[int, int, int]:
     return (year, b, a) if day_first else (year, a, b)
 
 
-def parse_date(text: str | None, today: date) -> date | None:
-    """The first well-formed, non-future calendar date in text."""
-    if not text:
-        return None
+def dates_in(text: str):
+    """Every well-formed calendar date written in text, pattern by pattern."""
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             parts = match.groupdict()
@@ -100,12 +98,14 @@ def parse_date(text: str | None, today: date) -> date | None:
                 month = int(parts["m"]) if parts.get("m") else _MONTHS[parts["mon"][:3].lower()]
                 year, day = int(parts["y"]), int(parts["d"])
             try:
-                found = date(year, month, day)
+                yield date(year, month, day)
             except ValueError:
                 continue
-            if found <= today:
-                return found
-    return None
+
+
+def parse_date(text: str | None, today: date) -> date | None:
+    """The first well-formed, non-future calendar date in text."""
+    return next((found for found in dates_in(text or "") if found <= today), None)
 
 
 def _date_line(text: str, today: date) -> date | None:
