@@ -113,6 +113,18 @@ def test_numeric_dates_month_first_unless_it_cannot_be_and_dotted_day_first():
     assert metadata.parse_date("a 3/4 majority", TODAY) is None
 
 
+def test_a_record_without_a_date_is_dated_by_its_url_path():
+    body = "\n".join([PARAGRAPH] * 3)
+    doc = RawDocument(source_path="a.jsonl#L1", external_id="1", input_format="jsonl", text=body,
+                      url="https://www.example.com/world/2013/may/03/rehab-story")
+    article = build_article(doc, TODAY)
+    assert isinstance(article, Article) and article.published_date == date(2013, 5, 3)
+    assert metadata.date_from_url("https://example.com/2009-04-28/news/123", TODAY) == date(2009, 4, 28)
+    assert metadata.date_from_url("https://example.com/2009/13/40/x", TODAY) is None
+    assert metadata.date_from_url("https://example.com/2099/01/01/x", TODAY) is None
+    assert metadata.date_from_url("https://example.com/news/2009-04-28x", TODAY) is None
+
+
 def test_dates_in_the_future_or_malformed_are_never_used():
     assert metadata.parse_date("Published March 3, 2031", TODAY) is None
     assert metadata.parse_date("2022-13-45", TODAY) is None

@@ -66,7 +66,8 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
             doc.article_id,
         )
 
-    published = published or (html_result.published if html_result else None) or metadata.date_from_page(extraction, today)
+    published = (published or (html_result.published if html_result else None) or metadata.date_from_page(extraction, today)
+                 or metadata.date_from_url(doc.url, today))
     title = doc.title or metadata.title_from_page(extraction) or (html_result.title if html_result else None)
     outlet = doc.outlet or metadata.outlet(extraction, None) or (html_result.sitename if html_result else None) or metadata.outlet_from_url(doc.url)
     byline = metadata.byline(extraction) or (html_result.author if html_result else None)

@@ -278,3 +278,23 @@ def outlet_from_url(url: str | None) -> str | None:
     host = urlparse(url if "//" in url else f"//{url}").hostname or ""
     host = re.sub(r"^(?:www\d?|m|amp|mobile|edition|news)\.", "", host.lower())
     return host or None
+
+
+# /2009/04/28/, /2009-04-28-, /2013/may/03/ in a path: most news sites file stories by date
+_URL_DATE = re.compile(
+    rf"/(?P<y>(?:19|20)\d\d)[/_-](?:(?P<m>0?[1-9]|1[0-2])|{_MONTH})[/_-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)",
+    re.IGNORECASE)
+
+
+def date_from_url(url: str | None, today: date) -> date | None:
+    """The date a news site filed the story under in its URL, if it is a real, past one."""
+    match = _URL_DATE.search(urlparse(url).path if url else "")
+    if match is None:
+        return None
+    month = int(match["m"]) if match["m"] else _MONTHS[match["mon"][:3].lower()]
+    try:
+        found = date(int(match["y"]), month, int(match["d"]))
+    except ValueError:
+        return None
+    return found if found <= today else None
+
