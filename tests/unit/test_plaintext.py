@@ -75,6 +75,14 @@ def test_dateline_and_agency_from_the_first_line():
     assert metadata.dateline(extraction) == "Washington"
 
 
+def test_a_colon_dateline_opens_a_paragraph_but_a_short_name_colon_line_is_a_headline():
+    lead = "NEW DELHI: " + PARAGRAPH
+    assert len(PARAGRAPH.split()) >= 20
+    assert metadata.dateline_prefix(lead) == len("NEW DELHI: ")
+    assert metadata.dateline_prefix("Lynch: No outside influence on FBI probe into Clinton emails.\n\n" + PARAGRAPH) == 0
+    assert metadata.dateline_prefix("SEOUL, South Korea — North Korea said on Thursday.") > 0
+
+
 def test_agency_from_a_contributed_line_and_a_byline():
     page = "\n".join(["By Jane Doe and John Roe", PARAGRAPH, PARAGRAPH,
                       "The Associated Press contributed to this report."])

@@ -196,9 +196,8 @@ def dateline(extraction: Extraction) -> str | None:
         if match:
             return _title_place(match.group("place"))
     if extraction.kept:
-        first = extraction.blocks[extraction.kept[0]].text
-        match = _DATELINE.match(first)
-        if match and not _looks_like_sentence_start(match.group("city")):
+        match = _dateline_match(extraction.blocks[extraction.kept[0]].text)
+        if match:
             return _title_place(match.group("city"))
     return None
 
@@ -210,12 +209,22 @@ def _looks_like_sentence_start(city: str) -> bool:
     return city.split()[0] in _NOT_PLACES
 
 
+_LEAD_WORDS = 20  # "LONDON: " opens a story's first paragraph; "Lynch: ..." on a short line is a headline
+
+
+def _dateline_match(text: str):
+    match = _DATELINE.match(text)
+    if match is None or _looks_like_sentence_start(match.group("city")):
+        return None
+    if match.group().rstrip().endswith(":") and len(text[match.end():].split("\n", 1)[0].split()) < _LEAD_WORDS:
+        return None
+    return match
+
+
 def dateline_prefix(body: str) -> int:
     """Length of the dateline that opens a body ('SEOUL, South Korea — '), 0 if none."""
-    match = _DATELINE.match(body)
-    if match and not _looks_like_sentence_start(match.group("city")):
-        return match.end()
-    return 0
+    match = _dateline_match(body)
+    return match.end() if match else 0
 
 
 def _title_place(place: str) -> str:
