@@ -136,3 +136,11 @@ def test_headline_colon_attributes_the_line_to_the_name_before_it(nlp):
     assert quote.quote_text == "Trump's rhetoric is destroying our chances"
     # a time or a label before a colon is no speaker
     assert quotes_of(nlp, "11:50 a.m.: The polls close in Iowa\n\nUpdate: the results are delayed again") == []
+    assert quotes_of(nlp, "The Latest: Cruz to give away a shotgun\n\nCorrection: An earlier version misstated the date") == []
+
+
+def test_headline_colon_after_a_name_the_tagger_missed(nlp):
+    # a name alone in a title-case headline is often not tagged as one
+    quotes = quotes_of(nlp, "Lynch: No outside influence on FBI probe into Clinton emails\n\nThe attorney general spoke.")
+    assert [(q.speaker_text, q.quote_text) for q in quotes if q.cue_text == ":"] == [
+        ("Lynch", "No outside influence on FBI probe into Clinton emails")]

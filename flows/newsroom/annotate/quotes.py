@@ -362,6 +362,21 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
 _COLON_LINE = re.compile(r"^[ \t]*([^\n:]{1,60}?)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
 
 
+# Labels that head a line with a colon without attributing it to anyone.
+_LINE_LABELS = {
+    "latest", "note", "correction", "clarification", "update", "updated", "editor", "editor's", "editor’s", "photo",
+    "photos", "video", "watch", "read", "related", "credit", "image", "images", "advertisement", "tags", "share",
+    "listen", "source", "click", "subscribe", "contact", "email", "follow", "disclaimer", "transcript", "warning",
+}
+
+
+def _name_shaped(words: list[str]) -> bool:
+    """'Lynch', 'Ben Carson', 'KASICH': one to three capitalised words that neither open
+    with an article ('The Latest') nor name a page label ('Correction', 'Photo')."""
+    return (1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and words[0].lower() not in ("the", "a", "an")
+            and not any(w.lower().strip(".,") in _LINE_LABELS for w in words))
+
+
 def _colon_lines(doc, text: str) -> list[_Attribution]:
     """Headline style: a line 'Trump: We will build the wall' or 'Poll: Clinton leads'
     attributes the rest of the line to the name before the colon."""
@@ -378,7 +393,8 @@ def _colon_lines(doc, text: str) -> list[_Attribution]:
         colon = doc.char_span(line.end(1), start, alignment_mode="contract")
         if not speaker or colon is None or not any(t.text == ":" for t in colon):
             continue
-        if not any(t.ent_type_ in _SPEAKER_LABELS for t in speaker) and speaker[-1].lower_ not in _VIEW_HOLDER_HEADS:
+        if not (any(t.ent_type_ in _SPEAKER_LABELS for t in speaker) or speaker[-1].lower_ in _VIEW_HOLDER_HEADS
+                or _name_shaped(words)):
             continue
         cue = next(t for t in colon if t.text == ":")
         found.append(_Attribution(cue, speaker.root, (start, end), "direct"))
