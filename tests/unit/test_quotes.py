@@ -144,3 +144,10 @@ def test_headline_colon_after_a_name_the_tagger_missed(nlp):
     quotes = quotes_of(nlp, "Lynch: No outside influence on FBI probe into Clinton emails\n\nThe attorney general spoke.")
     assert [(q.speaker_text, q.quote_text) for q in quotes if q.cue_text == ":"] == [
         ("Lynch", "No outside influence on FBI probe into Clinton emails")]
+
+
+def test_a_short_clause_around_a_quoted_word_is_a_mixed_quote(nlp):
+    (quote,) = quotes_of(nlp, "Smith says he voted “uncommitted.”")
+    assert quote.quote_type == "mixed" and quote.quote_text.startswith("he voted “uncommitted")
+    (direct,) = quotes_of(nlp, "Smith says “I voted uncommitted.”")
+    assert direct.quote_type == "direct" and direct.quote_text == "I voted uncommitted."

@@ -326,7 +326,9 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             if in_sentence:
                 quoted = sum(_alpha(text[spans[k][0] : spans[k][1]]) for k in in_sentence if _overlaps(spans[k], content or (0, 0)))
                 unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
-                if content and unquoted >= max(12, 0.2 * quoted) and any(
+                # A quoted fragment inside the reported clause ('he voted "uncommitted."')
+                # makes the clause a mixed quote; only a clause that is all quotation is direct.
+                if content and unquoted >= max(3, 0.1 * quoted) and any(
                     _overlaps(spans[k], content) for k in in_sentence
                 ):
                     used.update(in_sentence)
