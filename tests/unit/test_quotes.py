@@ -151,3 +151,10 @@ def test_a_short_clause_around_a_quoted_word_is_a_mixed_quote(nlp):
     assert quote.quote_type == "mixed" and quote.quote_text.startswith("he voted “uncommitted")
     (direct,) = quotes_of(nlp, "Smith says “I voted uncommitted.”")
     assert direct.quote_type == "direct" and direct.quote_text == "I voted uncommitted."
+
+
+def test_a_polled_group_holds_a_view(nlp):
+    quotes = quotes_of(nlp, "Most voters support a temporary ban on new arrivals, the survey found.")
+    assert any(q.cue_text == "support" and q.quote_text == "a temporary ban on new arrivals" for q in quotes)
+    # a thing is no view holder
+    assert not any(q.cue_text == "support" for q in quotes_of(nlp, "The beams support a temporary roof over the hall."))

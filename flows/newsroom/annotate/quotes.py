@@ -199,12 +199,19 @@ def _active_subject(verb):
 
 _EVIDENCE_HEADS = {"poll", "polls", "survey", "surveys", "study", "studies", "data", "report", "reports", "analysis", "research", "records", "documents", "figures", "statement", "letter", "memo"}
 _SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-_VIEW_HOLDER_HEADS = OFFICIAL_HEADS | ANON_SOURCE_HEADS | ORG_HEADS | _EVIDENCE_HEADS
+# Polled and voting groups hold views too ("56 percent would vote for Clinton", "voters see
+# Clinton as ...", "most support a ban").
+_PUBLIC_HEADS = {
+    "voters", "respondents", "percent", "democrats", "republicans", "independents", "americans", "majority",
+    "plurality", "half", "third", "quarter", "most", "supporters", "residents", "citizens", "adults", "delegates",
+    "members", "critics", "opponents", "experts", "analysts", "economists", "observers", "conservatives", "liberals",
+}
+_VIEW_HOLDER_HEADS = OFFICIAL_HEADS | ANON_SOURCE_HEADS | ORG_HEADS | _EVIDENCE_HEADS | _PUBLIC_HEADS
 
 
 def _agentive(subject) -> bool:
     """Whether a subject can hold a view: a named person or body, a pronoun, an official,
-    a source, an organisation or a document."""
+    a source, an organisation, a document or a polled group."""
     return subject.ent_type_ in _SPEAKER_LABELS or subject.lower_ in PRONOUNS or subject.lower_ in _VIEW_HOLDER_HEADS
 
 
