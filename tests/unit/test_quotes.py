@@ -158,3 +158,8 @@ def test_a_polled_group_holds_a_view(nlp):
     assert any(q.cue_text == "support" and q.quote_text == "a temporary ban on new arrivals" for q in quotes)
     # a thing is no view holder
     assert not any(q.cue_text == "support" for q in quotes_of(nlp, "The beams support a temporary roof over the hall."))
+
+
+def test_verbs_of_praise_blame_and_emphasis_attribute_their_object(nlp):
+    quotes = quotes_of(nlp, "Senator Clinton applauded the court's decision on Monday.")
+    assert [(q.cue_text, q.quote_text) for q in quotes] == [("applauded", "the court's decision on Monday")]

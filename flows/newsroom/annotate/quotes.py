@@ -78,6 +78,13 @@ _STANCE_LEMMAS = {
     "encourage": "encourage encouraged encourages encouraging", "conclude": "conclude concluded concludes concluding",
     "compare": "compare compared compares comparing", "liken": "liken likened likens likening",
     "refer": "referring referred refers", "talk": "talking talked talks", "speak": "spoke speaks speaking",
+    "imply": "imply implied implies implying", "highlight": "highlight highlighted highlights highlighting",
+    "tout": "tout touted touts touting", "denounce": "denounce denounced denounces denouncing",
+    "decry": "decry decried decries decrying", "applaud": "applaud applauded applauds applauding",
+    "remind": "remind reminded reminds reminding", "thank": "thank thanked thanks thanking",
+    "congratulate": "congratulate congratulated congratulates congratulating", "echo": "echoed echoes echoing",
+    "repeat": "repeat repeated repeats repeating", "downplay": "downplay downplayed downplays downplaying",
+    "hail": "hail hailed hails hailing", "lament": "lament lamented laments lamenting",
 }
 STANCE_FORMS = _forms(_STANCE_LEMMAS) - CUE_FORMS
 # Speech verbs whose object is the addressee or nothing said ("told reporters").
