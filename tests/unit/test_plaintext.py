@@ -131,6 +131,10 @@ def test_a_record_without_a_date_is_dated_by_its_url_path():
     assert metadata.date_from_url("https://example.com/2009/13/40/x", TODAY) is None
     assert metadata.date_from_url("https://example.com/2099/01/01/x", TODAY) is None
     assert metadata.date_from_url("https://example.com/news/2009-04-28x", TODAY) is None
+    # a malformed URL costs its metadata, not the article
+    broken = build_article(RawDocument(source_path="a.jsonl#L2", external_id="2", input_format="jsonl", text=body,
+                                       url="http://[::1/2009/04/28/x"), TODAY)
+    assert isinstance(broken, Article) and broken.published_date is None and broken.outlet is None
 
 
 def test_dates_in_the_future_or_malformed_are_never_used():

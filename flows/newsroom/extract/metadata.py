@@ -279,12 +279,26 @@ def outlet(extraction: Extraction, url: str | None = None) -> str | None:
     return outlet_from_url(url)
 
 
+def _parse_url(url: str | None):
+    """urlparse, or None for a missing or malformed URL ('http://[::1' raises): a bad URL
+    field costs its metadata, never the article."""
+    if not url:
+        return None
+    try:
+        parts = urlparse(url)
+        parts.hostname  # noqa: B018 - a malformed netloc raises only when read
+    except ValueError:
+        return None
+    return parts
+
+
 def outlet_from_url(url: str | None) -> str | None:
     """'https://www.business-standard.com/...' -> 'business-standard.com' (the site, as named
     by its domain: a readable label that never invents a spelling)."""
-    if not url:
+    parts = _parse_url(url if not url or "//" in url else f"//{url}")
+    if parts is None:
         return None
-    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    host = parts.hostname or ""
     host = re.sub(r"^(?:www\d?|m|amp|mobile|edition|news)\.", "", host.lower())
     return host or None
 
@@ -297,7 +311,8 @@ _URL_DATE = re.compile(
 
 def date_from_url(url: str | None, today: date) -> date | None:
     """The date a news site filed the story under in its URL, if it is a real, past one."""
-    match = _URL_DATE.search(urlparse(url).path if url else "")
+    parts = _parse_url(url)
+    match = _URL_DATE.search(parts.path) if parts else None
     if match is None:
         return None
     month = int(match["m"]) if match["m"] else _MONTHS[match["mon"][:3].lower()]
