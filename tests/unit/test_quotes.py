@@ -137,6 +137,7 @@ def test_headline_colon_attributes_the_line_to_the_name_before_it(nlp):
     # a time or a label before a colon is no speaker
     assert quotes_of(nlp, "11:50 a.m.: The polls close in Iowa\n\nUpdate: the results are delayed again") == []
     assert quotes_of(nlp, "The Latest: Cruz to give away a shotgun\n\nCorrection: An earlier version misstated the date") == []
+    assert quotes_of(nlp, "Q: What do you think of the plan for the rail network?") == []
 
 
 def test_headline_colon_after_a_name_the_tagger_missed(nlp):

@@ -383,6 +383,7 @@ _LINE_LABELS = {
     "latest", "note", "correction", "clarification", "update", "updated", "editor", "editor's", "editor’s", "photo",
     "photos", "video", "watch", "read", "related", "credit", "image", "images", "advertisement", "tags", "share",
     "listen", "source", "click", "subscribe", "contact", "email", "follow", "disclaimer", "transcript", "warning",
+    "q", "question", "answer",  # interview furniture: Q: ... A: ...
 }
 
 
