@@ -207,11 +207,12 @@ def _active_subject(verb):
 _EVIDENCE_HEADS = {"poll", "polls", "survey", "surveys", "study", "studies", "data", "report", "reports", "analysis", "research", "records", "documents", "figures", "statement", "letter", "memo"}
 _SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 # Polled and voting groups hold views too ("56 percent would vote for Clinton", "voters see
-# Clinton as ...", "most support a ban").
+# Clinton as ..."). Bare quantifiers ("most", "half") are left out: "most of Europe has
+# pulled out, blaming the US" made "most" a speaker, and pronouns then resolved to it.
 _PUBLIC_HEADS = {
-    "voters", "respondents", "percent", "democrats", "republicans", "independents", "americans", "majority",
-    "plurality", "half", "third", "quarter", "most", "supporters", "residents", "citizens", "adults", "delegates",
-    "members", "critics", "opponents", "experts", "analysts", "economists", "observers", "conservatives", "liberals",
+    "voters", "respondents", "percent", "democrats", "republicans", "independents", "americans", "supporters",
+    "residents", "citizens", "adults", "delegates", "critics", "opponents", "experts", "analysts", "economists",
+    "observers", "conservatives", "liberals",
 }
 _VIEW_HOLDER_HEADS = OFFICIAL_HEADS | ANON_SOURCE_HEADS | ORG_HEADS | _EVIDENCE_HEADS | _PUBLIC_HEADS
 
