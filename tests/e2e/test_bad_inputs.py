@@ -46,6 +46,8 @@ def corpus(prefect_harness, tmp_path_factory):
         json.dumps({"id": "no-text"}),
         json.dumps({"id": "wrong-type", "text": ["a", "list"]}),
         json.dumps([1, 2, 3]),
+        json.dumps({"id": "brief", "text": "The parliament election is over in Turkmenistan."}),  # a news brief
+        json.dumps({"id": "bad-url", "text": "Ferry " + STORY, "url": "http://[::1/2020/01/02/ferry"}),
     ]))
     (inbox / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")
     (inbox / "x.txt").mkdir()
@@ -88,7 +90,7 @@ def test_every_good_article_is_loaded(corpus):
     names = {_name(p) for p in loaded}
     assert {"seed_original.txt", "seed_rewrite.txt", "utf16.txt", "cp1252.txt", "bad_utf8.txt", "nul_bytes.txt",
             "one_long_line.txt", "bad_date.txt", "future_date.txt", "sql_chars.txt", "truncated.html",
-            "nested.txt", "feed.jsonl#L1"} <= names
+            "nested.txt", "feed.jsonl#L1", "feed.jsonl#L6", "feed.jsonl#L7"} <= names
 
 
 @pytest.mark.parametrize("name, reason", [
