@@ -201,3 +201,55 @@ def _without_years(text: str) -> str:
     for year in years_mentioned(text):
         text = text.replace(str(year), "")
     return text
+
+
+def _people(*names: str) -> list[tuple[str, str]]:
+    return [(name, "PERSON") for name in names]
+
+
+def test_protagonist_is_the_person_named_most_often_at_least_three_times():
+    from newsroom.cluster.protagonists import protagonist
+
+    assert protagonist(_people("Dirk Kempthorne", "Barack Obama", "Kempthorne", "Dirk Kempthorne")) == "kempthorne"
+    assert protagonist(_people("Barack Obama", "Barack Obama") + [("Obama", "ORG")] * 3) is None  # persons only
+    assert protagonist(_people("Ken Salazar", "Gary Locke") * 3) == "salazar"  # tied: the first named
+    assert protagonist([]) is None
+
+
+def test_reports_conflict_only_where_neither_names_the_others_protagonist():
+    import numpy as np
+
+    from newsroom.cluster.protagonists import Protagonists
+
+    entities = [
+        _people("Dirk Kempthorne") * 3 + [("Interior Department", "ORG")],
+        _people("Ken Salazar") * 3 + [("Interior Department", "ORG")],
+        _people("Ken Salazar") * 3 + _people("Kempthorne"),  # names the first one's protagonist in passing
+        _people("Wladimir Klitschko") * 3,
+        _people("Klitschko", "Klitschko", "Klitschko", "Tony Thompson"),  # the same man by his surname
+        [("Interior Department", "ORG")] * 5,  # no protagonist: never in conflict
+    ]
+    people = Protagonists(entities)
+    assert people.conflict(0, np.array([1, 2, 3, 5])).tolist() == [True, False, True, False]
+    assert people.conflict(np.array([3, 4, 1]), np.array([4, 3, 2])).tolist() == [False, False, False]
+
+
+def test_similarity_is_scaled_down_between_reports_about_different_people():
+    from newsroom.cluster.similarity import PROTAGONIST_CONFLICT, ArticleFeatures, SimilarityModel
+
+    base = _without_years(ORIGINAL)
+    people = [_people("Kim Jong Un") * 3, _people("Kim Jong Un") * 3, _people("Yoon Suk Yeol") * 3, []]
+    model = SimilarityModel([ArticleFeatures(str(i), base, p) for i, p in enumerate(people)])
+    def product(a, b):  # the vectors' dot product, unscaled
+        return (model.combined[model.index[a]] @ model.combined[model.index[b]].T).toarray()[0, 0]
+
+    same, other, unknown = model.similarity("0", ["1", "2", "3"])
+    assert abs(same - product("0", "1")) < 1e-9 and abs(unknown - product("0", "3")) < 1e-9
+    assert abs(other - PROTAGONIST_CONFLICT * product("0", "2")) < 1e-9
+    assert abs(model.pair_similarity("0", "2") - other) < 1e-9
+    # story centroids still give the exact average link when some of their pairs conflict
+    texts = [_without_years(t) for t in (ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], REWRITE[::-1])]
+    model = SimilarityModel([ArticleFeatures(str(i), t, people[i % 4]) for i, t in enumerate(texts)])
+    for left, right in ((["0", "1"], ["2", "3", "4"]), (["2"], ["0", "4", "1"])):
+        by_members = stories._story_link(left, right, model.similarity)
+        assert abs(by_members - model.centroid_similarity(model.centroid(left), model.centroid(right))) < 1e-9
