@@ -1,7 +1,8 @@
--- Stories covered by the most outlets, with who carried them first.
+-- Stories covered by the most outlets, what they are about, and who carried them first.
 select
     story_id,
     headline,
+    top_entities,
     outlet_count,
     article_count,
     original_count,

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SAMPLE
 
 TABLES = ["marts.articles", "marts.sources", "marts.entities", "marts.entity_mentions", "marts.quotes",
-          "marts.stories", "marts.article_links", "landing.articles", "landing.entity_mentions",
+          "marts.quote_groups", "marts.stories", "marts.article_links", "landing.articles", "landing.entity_mentions",
           "landing.quotes", "landing.story_members", "ops.rejected_inputs", "ops.input_files"]
 
 
@@ -97,6 +97,22 @@ def test_both_articles_are_one_story_published_on_the_same_day(seed):
     story_id, article_count, first_published = seed.one(
         "select story_id, article_count, first_published::varchar from marts.stories")
     assert story_id == rows[0][0] and article_count == 2 and first_published == "2022-09-22"
+
+
+def test_the_story_names_its_top_entities(seed):
+    (top,) = seed.one("select top_entities from marts.stories")
+    assert 3 <= len(top) <= 5 and len(set(top)) == len(top)
+    assert top[0] == "North Korea" and "Russia" in top
+
+
+def test_every_quote_belongs_to_a_group_that_names_its_first_carrier(seed):
+    orphans = seed.query("""select quote_id from marts.quotes
+                            where quote_group_id not in (select quote_group_id from marts.quote_groups)""")
+    assert orphans == []
+    groups = seed.query("""select g.article_count, g.quote_count, g.first_article_id in (select article_id from marts.articles),
+                                  g.quote_text = q.quote_text
+                           from marts.quote_groups g join marts.quotes q using (quote_group_id)""")
+    assert groups and all(articles >= 1 and quotes >= articles and known and same for articles, quotes, known, same in groups)
 
 
 def test_original_body_is_the_story_without_page_furniture(seed):

@@ -3,6 +3,14 @@ with articles as (
     select * from {{ ref('articles') }}
 ),
 
+mentions as (
+    select article_id, entity_id from {{ ref('entity_mentions') }}
+),
+
+entities as (
+    select entity_id, canonical_name from {{ ref('entities') }}
+),
+
 ranked as (
     select
         *,
@@ -27,6 +35,33 @@ headline as (
         story_id,
         coalesce(title, regexp_extract(body_text, '^(.{1,160}?[.!?])(\s|$)', 1), left(body_text, 120)) as headline
     from ranked where headline_rank = 1
+),
+
+-- the five entities named by most of the story's articles: what the story is about at a glance
+entity_coverage as (
+    select
+        articles.story_id,
+        entities.canonical_name,
+        count(distinct mentions.article_id) as articles_naming,
+        count(*) as mention_count
+    from mentions
+    join articles using (article_id)
+    join entities using (entity_id)
+    group by articles.story_id, entities.canonical_name
+),
+
+entity_rank as (
+    select
+        *,
+        row_number() over (partition by story_id order by articles_naming desc, mention_count desc, canonical_name) as entity_rank
+    from entity_coverage
+),
+
+top_entities as (
+    select story_id, list(canonical_name order by entity_rank) as top_entities
+    from entity_rank
+    where entity_rank <= 5
+    group by story_id
 ),
 
 counts as (
@@ -57,10 +92,12 @@ final as (
         first_article.first_outlet,
         counts.original_count,
         counts.copy_count,
-        counts.rewrite_count
+        counts.rewrite_count,
+        coalesce(top_entities.top_entities, []) as top_entities
     from counts
     join headline using (story_id)
     join first_article using (story_id)
+    left join top_entities using (story_id)
 )
 
 select * from final
