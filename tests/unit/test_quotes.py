@@ -164,3 +164,30 @@ def test_a_polled_group_holds_a_view(nlp):
 def test_verbs_of_praise_blame_and_emphasis_attribute_their_object(nlp):
     quotes = quotes_of(nlp, "Senator Clinton applauded the court's decision on Monday.")
     assert [(q.cue_text, q.quote_text) for q in quotes] == [("applauded", "the court's decision on Monday")]
+
+
+def test_a_cue_set_off_inside_what_it_reports_attributes_the_clause_around_it(nlp):
+    text = "This campaign, he says, is different from the one he ran in 1999."
+    (quote,) = quotes_of(nlp, "Governor John Kasich was in Columbus on Monday. " + text)
+    assert quote.quote_type == "indirect" and quote.cue_text == "says"
+    assert quote.quote_text == "This campaign is different from the one he ran in 1999"
+    body = "Governor John Kasich was in Columbus on Monday. " + text
+    assert body[quote.start_char : quote.end_char] == text[:-1]  # the span covers both pieces
+    assert "Kasich" in quote.speaker_text
+
+
+def test_a_reported_clause_the_parser_hung_on_a_noun_is_still_the_content(nlp):
+    (quote,) = quotes_of(nlp, "Adelson said earlier on Friday during a news conference that he may wait until "
+                              "February's primaries to decide who to back.")
+    assert quote.speaker_text == "Adelson" and quote.cue_text == "said"
+    assert quote.quote_text.startswith("he may wait until February")
+
+
+def test_a_long_object_of_say_is_what_was_said(nlp):
+    quotes = quotes_of(nlp, "Senator John McCain says the Republican populist movement that's sweeping the country and "
+                            "boosting candidates including Donald Trump appeals to the “bad angels” of human nature.")
+    (quote,) = [q for q in quotes if q.cue_text == "says"]
+    assert quote.quote_type == "mixed" and quote.speaker_text == "Senator John McCain"
+    assert quote.quote_text.startswith("the Republican populist movement") and quote.quote_text.endswith("human nature")
+    # a short object is no content: "said a prayer", "says goodbye"
+    assert not [q for q in quotes_of(nlp, "The pastor said a short prayer for the victims.") if q.cue_text == "said"]

@@ -89,6 +89,8 @@ _STANCE_LEMMAS = {
 STANCE_FORMS = _forms(_STANCE_LEMMAS) - CUE_FORMS
 # Speech verbs whose object is the addressee or nothing said ("told reporters").
 _NO_OBJECT_CONTENT = _forms(_CUE_LEMMAS, {"say", "tell", "ask", "add"})
+_SAY_FORMS = _forms(_CUE_LEMMAS, {"say"})
+_LONG_OBJECT = 6  # words
 _OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "attr", "acomp", "pcomp"}
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
@@ -290,6 +292,26 @@ def _content_of(cue):
     for child in cue.children:
         if child.dep_ in _CONTENT_DEPS:
             return _subtree_chars(child)
+    # "said on Friday during a news conference that he may wait": the parser hangs the
+    # reported clause on the nearest noun, as a relative clause opened by "that" as a
+    # conjunction (mark), which no relative clause is ("the plan that he backed").
+    for token in cue.rights:
+        if token.dep_ == "prep":
+            for clause in token.subtree:
+                if clause.dep_ in ("relcl", "acl") and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.lefts):
+                    return _subtree_chars(clause)
+    # "McCain says the movement that's sweeping the country appeals to ...": a long object
+    # of "say" holding a clause is a reported clause the parser read as a noun phrase
+    # ("said a short prayer for the victims" holds none).
+    if cue.lower_ in _SAY_FORMS:
+        obj = next((c for c in cue.rights if c.dep_ == "dobj"), None)
+        if obj is not None and sum(1 for t in obj.subtree if not t.is_punct) >= _LONG_OBJECT and any(
+                t.dep_ in ("relcl", "acl", "ccomp") for t in obj.subtree):
+            rest = [t for t in cue.sent if t.i > cue.i and not t.is_space]
+            while rest and rest[-1].is_punct and not rest[-1].is_quote:
+                rest = rest[:-1]
+            if rest:
+                return _span_chars(rest)
     # "..., the ministry said." parsed with the cue hanging off the content's verb.
     if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.lower_ in CUE_FORMS:
         return _subtree_chars(cue.head, exclude=set(cue.subtree))
@@ -302,6 +324,27 @@ def _content_of(cue):
         if objects:
             return objects[0].idx, objects[-1].idx + len(objects[-1].text)
     return None
+
+
+def _around_parenthetical(cue) -> tuple[tuple[int, int], ...]:
+    """"This campaign, he says, is different": a cue set off inside the clause it reports
+    (parsed as parataxis of that clause's verb, which follows it). The clause around the
+    cue, as two pieces; () for any other cue."""
+    if cue.dep_ != "parataxis" or cue.head.i <= cue.i or cue.lower_ not in CUE_FORMS:
+        return ()
+    inner = [t.i for t in cue.subtree]
+    first, last = min(inner), max(inner)
+    clause = [t for t in cue.head.subtree if not first <= t.i <= last and not t.is_space]
+    pieces = []
+    for piece in ([t for t in clause if t.i < first], [t for t in clause if t.i > last]):
+        while piece and piece[0].is_punct and not piece[0].is_quote:
+            piece = piece[1:]
+        while piece and piece[-1].is_punct and not piece[-1].is_quote:
+            piece = piece[:-1]
+        if not piece:
+            return ()
+        pieces.append(_span_chars(piece))
+    return tuple(pieces)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -337,7 +380,8 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             if subject is None or any(s <= subject.idx < e for s, e in spans):
                 continue
             in_sentence = [k for k, span in enumerate(spans) if k not in used and _overlaps(span, sent_range)]
-            content = _content_of(cue)
+            parts = _around_parenthetical(cue)
+            content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
             if in_sentence:
                 quoted = sum(_alpha(text[spans[k][0] : spans[k][1]]) for k in in_sentence if _overlaps(spans[k], content or (0, 0)))
                 unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
@@ -347,13 +391,13 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
                     _overlaps(spans[k], content) for k in in_sentence
                 ):
                     used.update(in_sentence)
-                    found.append(_Attribution(cue, subject, content, "mixed"))
+                    found.append(_Attribution(cue, subject, content, "mixed", parts))
                 else:
                     for k in in_sentence:
                         used.add(k)
                         found.append(_Attribution(cue, subject, spans[k], "direct"))
             elif content and _alpha(text[content[0] : content[1]]) >= 8:
-                found.append(_Attribution(cue, subject, content, "indirect"))
+                found.append(_Attribution(cue, subject, content, "indirect", parts))
             else:
                 # "He said:" with the quotation in the next sentence.
                 nxt = [k for k, span in enumerate(spans) if k not in used and sent.end_char <= span[0] <= sent.end_char + 3]
