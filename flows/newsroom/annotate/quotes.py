@@ -294,7 +294,8 @@ def _content_of(cue):
             return _subtree_chars(child)
     # "said on Friday during a news conference that he may wait": the parser hangs the
     # reported clause on the nearest noun, as a relative clause opened by "that" as a
-    # conjunction (mark), which no relative clause is ("the plan that he backed").
+    # conjunction (mark). It marks a few true relative clauses so too, but under the
+    # cue's own prepositional phrase the reported clause is the likelier reading.
     for token in cue.rights:
         if token.dep_ == "prep":
             for clause in token.subtree:
@@ -327,9 +328,9 @@ def _content_of(cue):
 
 
 def _around_parenthetical(cue) -> tuple[tuple[int, int], ...]:
-    """"This campaign, he says, is different": a cue set off inside the clause it reports
-    (parsed as parataxis of that clause's verb, which follows it). The clause around the
-    cue, as two pieces; () for any other cue."""
+    """A cue set off inside the clause it reports ("This campaign, he says, is different"),
+    parsed as parataxis of that clause's verb, which follows it: the clause around the cue,
+    as two pieces; () for any other cue."""
     if cue.dep_ != "parataxis" or cue.head.i <= cue.i or cue.lower_ not in CUE_FORMS:
         return ()
     inner = [t.i for t in cue.subtree]
