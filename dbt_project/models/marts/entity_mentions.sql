@@ -1,5 +1,5 @@
 with mentions as (
-    select * from {{ ref('stg_entity_mentions') }}
+    select * from {{ ref('int_entity_mentions') }}
 ),
 
 final as (

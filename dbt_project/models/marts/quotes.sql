@@ -2,8 +2,30 @@ with quotes as (
     select * from {{ ref('stg_quotes') }}
 ),
 
+members as (
+    select article_id, story_id from {{ ref('stg_story_members') }}
+),
+
+full_names as (
+    select * from {{ ref('int_story_person_names') }}
+),
+
 entities as (
     select entity_id from {{ ref('int_entities') }}
+),
+
+-- a speaker named by one word is the person their story names in full, as in entity mentions
+speakers as (
+    select
+        quotes.quote_id,
+        coalesce({{ entity_id('full_names.full_name') }}, quotes.speaker_entity_id) as speaker_entity_id
+    from quotes
+    left join members using (article_id)
+    left join full_names
+        on full_names.story_id = members.story_id
+        and quotes.speaker_kind = 'named_person'
+        and not contains(trim(quotes.speaker_canonical), ' ')
+        and lower(trim(quotes.speaker_canonical)) = full_names.short_name
 ),
 
 final as (
@@ -23,7 +45,8 @@ final as (
         quotes.speaker_affiliation,
         quotes.quote_group_id
     from quotes
-    left join entities on entities.entity_id = quotes.speaker_entity_id
+    join speakers using (quote_id)
+    left join entities on entities.entity_id = speakers.speaker_entity_id
 )
 
 select * from final

@@ -6,8 +6,7 @@ keyed as (
     select
         article_id,
         mention_index,
-        -- one id per canonical name, whatever its case
-        substr(md5(lower(canonical_name)), 1, 16) as entity_id,
+        {{ entity_id('canonical_name') }} as entity_id,
         canonical_name,
         label as entity_type,
         mention_text,

@@ -17,8 +17,7 @@ keyed as (
         speaker_end,
         speaker_kind,
         speaker_canonical,
-        case when speaker_canonical is not null
-             then substr(md5(lower(speaker_canonical)), 1, 16) end as speaker_entity_id,
+        case when speaker_canonical is not null then {{ entity_id('speaker_canonical') }} end as speaker_entity_id,
         speaker_affiliation,
         start_char,
         end_char,
