@@ -4,10 +4,6 @@ with mentions as (
     select * from {{ ref('stg_entity_mentions') }}
 ),
 
-members as (
-    select article_id, story_id from {{ ref('stg_story_members') }}
-),
-
 full_names as (
     select * from {{ ref('int_story_person_names') }}
 ),
@@ -17,12 +13,10 @@ resolved as (
         mentions.* exclude (entity_id, canonical_name),
         coalesce(full_names.full_name, mentions.canonical_name) as canonical_name
     from mentions
-    left join members using (article_id)
     left join full_names
-        on full_names.story_id = members.story_id
+        on full_names.article_id = mentions.article_id
+        and full_names.short_name = lower(trim(mentions.canonical_name))
         and mentions.entity_type = 'PERSON'
-        and not contains(trim(mentions.canonical_name), ' ')
-        and lower(trim(mentions.canonical_name)) = full_names.short_name
 ),
 
 final as (

@@ -20,11 +20,18 @@ full_names as (
     where contains(trim(mentions.canonical_name), ' ')
 ),
 
-final as (
+story_names as (
     select story_id, short_name, min(full_name) as full_name
     from full_names
     group by story_id, short_name
     having count(distinct lower(full_name)) = 1
+),
+
+-- one row per article and short name of its story: what a mention or a speaker joins on
+final as (
+    select members.article_id, story_names.story_id, story_names.short_name, story_names.full_name
+    from story_names
+    join members using (story_id)
 )
 
 select * from final

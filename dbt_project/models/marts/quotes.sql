@@ -2,10 +2,6 @@ with quotes as (
     select * from {{ ref('stg_quotes') }}
 ),
 
-members as (
-    select article_id, story_id from {{ ref('stg_story_members') }}
-),
-
 full_names as (
     select * from {{ ref('int_story_person_names') }}
 ),
@@ -20,12 +16,10 @@ speakers as (
         quotes.quote_id,
         coalesce({{ entity_id('full_names.full_name') }}, quotes.speaker_entity_id) as speaker_entity_id
     from quotes
-    left join members using (article_id)
     left join full_names
-        on full_names.story_id = members.story_id
+        on full_names.article_id = quotes.article_id
+        and full_names.short_name = lower(trim(quotes.speaker_canonical))
         and quotes.speaker_kind = 'named_person'
-        and not contains(trim(quotes.speaker_canonical), ' ')
-        and lower(trim(quotes.speaker_canonical)) = full_names.short_name
 ),
 
 final as (
