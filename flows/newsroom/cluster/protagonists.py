@@ -3,9 +3,9 @@ their protagonist, while two events of one kind (two coaches fired, two rules ch
 two administrations, two fights of one boxer against two opponents) usually have
 different ones, however alike their vocabulary.
 
-An article's protagonist is the person it names most often, at least twice (the first
-named of those tied): a person named once is as often a passer-by (a quoted witness, a
-predecessor). Two articles are in conflict when each has a protagonist and neither names
+An article's protagonist is the person it names most often, at least MIN_MENTIONS times
+(the first named of those tied): a person named once or twice is as often a passer-by (a
+quoted witness, a predecessor); ECB+ dev scored 0.935 with two, 0.938 with three. Two articles are in conflict when each has a protagonist and neither names
 the other's at all, not even in passing. Names are compared by their last word, so that
 "Klitschko" in one report is "Wladimir Klitschko" in another, and a shared surname is
 never a conflict (precision first: a false conflict splits an event).
@@ -29,7 +29,7 @@ def surname(name: str) -> str:
 def protagonist(entities: list[tuple[str, str]]) -> str | None:
     """The last name of the person named most often (at least MIN_MENTIONS times; the
     first named among those tied), or None. entities: (canonical name, label) in order."""
-    counted = Counter(surname(name) for name, label in entities if label == "PERSON" and surname(name))
+    counted = Counter(filter(None, (surname(name) for name, label in entities if label == "PERSON")))
     if not counted:
         return None
     name, mentions = counted.most_common(1)[0]  # most_common keeps first-seen order among ties
