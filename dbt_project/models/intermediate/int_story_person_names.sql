@@ -27,11 +27,20 @@ story_names as (
     having count(distinct lower(full_name)) = 1
 ),
 
--- one row per article and short name of its story: what a mention or a speaker joins on
+-- one row per article and one-word person name it uses, for its mentions and speakers to
+-- join on (only the names an article uses: every name of a long story for every one of its
+-- articles would grow as their product)
+one_word_names as (
+    select distinct mentions.article_id, members.story_id, lower(trim(mentions.canonical_name)) as short_name
+    from mentions
+    join members using (article_id)
+    where not contains(trim(mentions.canonical_name), ' ')
+),
+
 final as (
-    select members.article_id, story_names.story_id, story_names.short_name, story_names.full_name
-    from story_names
-    join members using (story_id)
+    select one_word_names.article_id, story_names.story_id, story_names.short_name, story_names.full_name
+    from one_word_names
+    join story_names using (story_id, short_name)
 )
 
 select * from final
