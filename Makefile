@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install browser run test screenshots eval bench bench-clusters serve stop docs clean
+.PHONY: install browser run test screenshots eval bench bench-clusters serve stop trigger docs clean
 
 install: $(STAMP)
 
@@ -45,20 +45,18 @@ test: $(STAMP) browser
 screenshots: $(STAMP) browser
 	NEWSROOM_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_services.py
 
-# The Prefect server (UI on http://127.0.0.1:4200) and the hourly inbox deployment.
+# The Prefect server (UI on http://127.0.0.1:4200) and the hourly inbox deployment, both in
+# the background (pid files and logs in .prefect/); make stop stops both; make trigger runs
+# the deployment now.
 PREFECT_PORT ?= 4200
 serve: $(STAMP)
-	mkdir -p warehouse/inbox .prefect
-	PREFECT_SERVER_API_HOST=127.0.0.1 PREFECT_SERVER_API_PORT=$(PREFECT_PORT) \
-	  PREFECT_UI_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api \
-	  $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) > .prefect/server.log 2>&1 & \
-	  echo $$! > .prefect/server.pid
-	for i in $$(seq 1 90); do curl -sf http://127.0.0.1:$(PREFECT_PORT)/api/health >/dev/null && break; sleep 1; done
-	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m newsroom.deploy
+	NEWSROOM_PREFECT_PORT=$(PREFECT_PORT) $(BIN)/newsroom serve
 
-# Stop the Prefect server that make serve started.
-stop:
-	-test -f .prefect/server.pid && kill $$(cat .prefect/server.pid) && rm -f .prefect/server.pid
+stop: $(STAMP)
+	NEWSROOM_PREFECT_PORT=$(PREFECT_PORT) $(BIN)/newsroom stop
+
+trigger: $(STAMP)
+	NEWSROOM_PREFECT_PORT=$(PREFECT_PORT) $(BIN)/newsroom trigger
 
 # The dbt docs site (http://127.0.0.1:8080), built from a copy of the published warehouse
 # so that it never holds the warehouse open.

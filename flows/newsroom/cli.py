@@ -6,20 +6,44 @@ import os
 import sys
 from pathlib import Path
 
-from .config import Settings
+from .config import Settings, SettingError, quiet_prefect
 
 
-def _quiet_prefect() -> None:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    # The first start of the local (ephemeral) API migrates a new database: slow on 2 cores.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+EXIT_CODES = """exit codes: 0 done; 1 the run failed (recorded in ops.runs); 2 bad arguments, settings,
+input or folder (nothing recorded); 3 another run is building the warehouse; 4 the warehouse
+file cannot be opened (not a DuckDB file, or held open for writing by another process)"""
+
+
+class Refusal(Exception):
+    """A command that cannot start: one line for the user and an exit code."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except SettingError as exc:
+        raise Refusal(f"bad setting: {exc}") from None
+
+
+def open_warehouse(path: Path):
+    """The published warehouse, read-only, or a Refusal that says why it cannot be read."""
+    import duckdb
+
+    if not path.is_file():
+        raise Refusal(f"no warehouse at {path}: `make run` builds one")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise Refusal(f"cannot open the warehouse {path}: {first}", 4) from None
 
 
 def summary(warehouse: Path) -> dict:
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = open_warehouse(warehouse)
     try:
         def count(sql: str) -> int:
             return con.execute(sql).fetchone()[0]
@@ -31,21 +55,50 @@ def summary(warehouse: Path) -> dict:
             "rejected inputs": count("select count(*) from ops.rejected_inputs"),
             "runs": count("select count(*) from ops.runs"),
         }
+    except Exception as exc:  # a DuckDB file that is not a warehouse (no marts)
+        raise Refusal(f"{warehouse} is not a newsroom warehouse: {str(exc).splitlines()[0]}", 4) from None
     finally:
         con.close()
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    _quiet_prefect()
-    from .load.publish import RunInProgress
-    from .pipeline import configured_ingest
-
+def _preflight(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path]:
+    """What a run needs, checked before Prefect starts (which costs seconds): the input
+    exists and is readable, the warehouse folder is writable."""
+    source = Path(args.input or settings.input_path)
+    if not source.exists():
+        raise Refusal(f"no such input: {source}")
+    if not os.access(source, os.R_OK | (os.X_OK if source.is_dir() else 0)):
+        raise Refusal(f"cannot read the input {source}: permission denied")
+    warehouse = Path(args.warehouse or settings.warehouse)
     try:
-        result = configured_ingest()(input_path=args.input, warehouse_path=args.warehouse)
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Refusal(f"cannot create the warehouse folder {warehouse.parent}: {exc.strerror}") from None
+    if not os.access(warehouse.parent, os.W_OK | os.X_OK):
+        raise Refusal(f"cannot write to the warehouse folder {warehouse.parent}: permission denied")
+    return source, warehouse
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    quiet_prefect()
+    from .load.publish import RunInProgress, run_lock
+
+    settings = _settings()
+    source, warehouse = _preflight(args, settings)
+    try:
+        with run_lock(warehouse, settings.lock_timeout_seconds):  # held again by the flow: re-entrant
+            print("newsroom: starting the flow (imports and Prefect's local API take a few seconds)",
+                  file=sys.stderr, flush=True)
+            from .pipeline import configured_ingest  # imports Prefect: after the checks
+
+            try:
+                result = configured_ingest()(input_path=str(source), warehouse_path=str(warehouse))
+            except Exception as exc:
+                print(f"newsroom: the run failed ({type(exc).__name__}: {exc}); ops.runs records it",
+                      file=sys.stderr)
+                return 1
     except RunInProgress as exc:
-        print(f"newsroom: {exc}", file=sys.stderr)
-        return 3
-    warehouse = Path(args.warehouse or Settings().warehouse)
+        raise Refusal(str(exc), 3) from None
     print(f"run {result['run_id']}: {result['status']}: {result['files_seen']} files seen, "
           f"{result['articles_loaded']} new articles, {result['articles_skipped']} already loaded, "
           f"{result['rejected_inputs']} rejected")
@@ -58,9 +111,70 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    for name, value in summary(Path(args.warehouse or Settings().warehouse)).items():
+    for name, value in summary(Path(args.warehouse or _settings().warehouse)).items():
         print(f"{name:<16}{value:>8}")
     return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Run a query (a file, or - for standard input) on the published warehouse, read-only.
+    --param name=value sets a DuckDB variable the query reads with getvariable('name')."""
+    import duckdb
+
+    text = sys.stdin.read() if args.file == "-" else _read_query(Path(args.file))
+    con = open_warehouse(Path(args.warehouse or _settings().warehouse))
+    try:
+        for name, value in (_parameter(p) for p in args.param):
+            con.execute(f"set variable {name} = ?", [value])
+        relation = con.sql(text)
+        if relation is None:
+            return 0
+        if args.csv:
+            import csv
+
+            writer = csv.writer(sys.stdout)
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
+        else:
+            relation.show(max_rows=args.max_rows, max_width=10_000)
+    except duckdb.Error as exc:
+        raise Refusal(f"the query failed: {str(exc).splitlines()[0]}", 1) from None
+    finally:
+        con.close()
+    return 0
+
+
+def _read_query(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as exc:
+        raise Refusal(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise Refusal(f"--param takes name=value, not {text!r}")
+    return name, value
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from . import service
+
+    return service.serve(_settings(), foreground=args.foreground)
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    from . import service
+
+    return service.stop(_settings())
+
+
+def cmd_trigger(args: argparse.Namespace) -> int:
+    quiet_prefect()
+    from . import service
+
+    return service.trigger(_settings(), wait=args.wait)
 
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
@@ -105,7 +219,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             ner.run(data)
         elif args.what == "clusters":
-            _quiet_prefect()
+            quiet_prefect()
             from .evaluate import clusters
 
             clusters.run(data)
@@ -117,7 +231,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from .model import dbt
 
-    warehouse = Path(args.warehouse or Settings().warehouse)
+    warehouse = Path(args.warehouse or _settings().warehouse)
     if not warehouse.exists():
         print(f"newsroom: no warehouse at {warehouse}: `make run` builds one", file=sys.stderr)
         return 2
@@ -138,10 +252,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsroom", description=__doc__)
+    parser = argparse.ArgumentParser(prog="newsroom", description=__doc__, epilog=EXIT_CODES)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="ingest a file or folder of articles and rebuild the marts")
+    run = commands.add_parser("run", help="ingest a file or folder of articles and rebuild the marts",
+                              epilog=EXIT_CODES)
     run.add_argument("--input", help="file or folder (default: the bundled sample)")
     run.add_argument("--warehouse", help="DuckDB file to build (default: warehouse/news.duckdb)")
     run.set_defaults(func=cmd_run)
@@ -149,6 +264,23 @@ def main(argv: list[str] | None = None) -> int:
     show = commands.add_parser("summary", help="row counts of the published warehouse")
     show.add_argument("--warehouse")
     show.set_defaults(func=cmd_summary)
+
+    query = commands.add_parser("sql", help="run a query file (or - for stdin) on the published warehouse, read-only")
+    query.add_argument("file")
+    query.add_argument("--warehouse")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a DuckDB variable the query reads with getvariable('NAME')")
+    query.add_argument("--csv", action="store_true", help="CSV on stdout instead of a table")
+    query.add_argument("--max-rows", type=int, default=100)
+    query.set_defaults(func=cmd_sql)
+
+    serving = commands.add_parser("serve", help="start the Prefect server and the scheduled deployment (in the background)")
+    serving.add_argument("--foreground", action="store_true", help="stay in the foreground; Ctrl-C stops both")
+    serving.set_defaults(func=cmd_serve)
+    commands.add_parser("stop", help="stop what `newsroom serve` started").set_defaults(func=cmd_stop)
+    triggering = commands.add_parser("trigger", help="run the scheduled deployment now, on the running Prefect server")
+    triggering.add_argument("--wait", action="store_true", help="wait for the run to finish")
+    triggering.set_defaults(func=cmd_trigger)
 
     evaluate = commands.add_parser("eval", help="score a stage on labelled data (../shared/eval by default)")
     evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters"])
@@ -173,7 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     benchmark.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Refusal as exc:
+        print(f"newsroom: {exc}", file=sys.stderr)
+        return exc.code
 
 
 if __name__ == "__main__":

@@ -10,15 +10,39 @@ SQL_DIR = PROJECT_ROOT / "sql"
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+class SettingError(ValueError):
+    """A setting that cannot be used; its message is one line for the user."""
+
+
 def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a whole number") from None
+
+
+def _env_path(name: str, default: Path) -> Path:
+    return Path(os.environ.get(name) or default)
+
+
+def quiet_prefect() -> None:
+    """Prefect's defaults for this product, set before Prefect is imported by any entry point
+    (the CLI, the served deployment, the tests): no usage telemetry, no "collects anonymous
+    usage data" notice, warnings only on the terminal. A user's own setting wins."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # also avoids a SQLite lock at start
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # The first start of the local (ephemeral) API migrates a new database: slow on 2 cores.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
 @dataclass
 class Settings:
-    warehouse: Path = field(default_factory=lambda: Path(os.environ.get("NEWSROOM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "news.duckdb")))
-    input_path: Path = field(default_factory=lambda: Path(os.environ.get("NEWSROOM_INPUT", PROJECT_ROOT / "warehouse" / "sample")))
+    warehouse: Path = field(default_factory=lambda: _env_path("NEWSROOM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "news.duckdb"))
+    input_path: Path = field(default_factory=lambda: _env_path("NEWSROOM_INPUT", PROJECT_ROOT / "warehouse" / "sample"))
     max_file_bytes: int = field(default_factory=lambda: _env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024))
     batch_size: int = field(default_factory=lambda: _env_int("NEWSROOM_BATCH_SIZE", 256))
     lock_timeout_seconds: int = field(default_factory=lambda: _env_int("NEWSROOM_LOCK_TIMEOUT", 0))
@@ -29,7 +53,23 @@ class Settings:
     # batches submitted for annotation before the oldest is loaded: one keeps this machine's
     # workers busy; on Dask, one per worker
     batches_in_flight: int = field(default_factory=lambda: _env_int("NEWSROOM_BATCHES_IN_FLIGHT", 0))
+    # The scheduled deployment (`make serve`): what it ingests, when (a cron string), and the
+    # local Prefect server it is served against (its state and pid files in prefect_home).
+    inbox: Path = field(default_factory=lambda: _env_path("NEWSROOM_INBOX", PROJECT_ROOT / "warehouse" / "inbox"))
+    schedule: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SCHEDULE") or "0 * * * *")
+    prefect_home: Path = field(default_factory=lambda: _env_path("PREFECT_HOME", PROJECT_ROOT / ".prefect"))
+    prefect_port: int = field(default_factory=lambda: _env_int("NEWSROOM_PREFECT_PORT", 4200))
 
     def __post_init__(self):
         if not self.batches_in_flight:
             self.batches_in_flight = self.dask_workers if self.dask else 1
+        for name in ("max_file_bytes", "batch_size", "dask_workers", "prefect_port"):
+            if getattr(self, name) <= 0:
+                raise SettingError(f"{name} must be positive, not {getattr(self, name)}")
+        if self.lock_timeout_seconds < 0:
+            raise SettingError(f"NEWSROOM_LOCK_TIMEOUT must be 0 or more seconds, not {self.lock_timeout_seconds}")
+
+    @property
+    def prefect_api_url(self) -> str:
+        """The API a run reports to: PREFECT_API_URL if set, else the `make serve` server."""
+        return os.environ.get("PREFECT_API_URL") or f"http://127.0.0.1:{self.prefect_port}/api"

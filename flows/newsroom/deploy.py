@@ -1,41 +1,57 @@
 """The scheduled deployment: ingest new files from the inbox every hour (cron configurable).
 
-`make serve` starts a local Prefect server on 127.0.0.1:4200 and runs this, which serves the
-deployment: the schedule triggers runs, the Prefect UI shows them with their run reports.
+`make serve` (newsroom serve) starts a local Prefect server on 127.0.0.1:4200 and runs this
+module beside it, which serves the deployment: the server's scheduler creates a run every
+hour, this process picks it up and runs the flow, the Prefect UI shows it with its run report.
 Files already ingested are skipped by content, so the inbox can keep everything it received.
 """
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
+import signal
+import sys
 
-from .config import PROJECT_ROOT
-from .pipeline import configured_ingest
+from .config import Settings, quiet_prefect
 
 DEPLOYMENT = "hourly-inbox"
+FLOW = "ingest-articles"
 DEFAULT_CRON = "0 * * * *"
 
 
-def deployment_settings() -> dict:
-    inbox = Path(os.environ.get("NEWSROOM_INBOX", PROJECT_ROOT / "warehouse" / "inbox"))
-    warehouse = Path(os.environ.get("NEWSROOM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "news.duckdb"))
+def deployment_settings(settings: Settings | None = None) -> dict:
+    settings = settings or Settings()
     return {
         "name": DEPLOYMENT,
-        "cron": os.environ.get("NEWSROOM_SCHEDULE", DEFAULT_CRON),
-        "parameters": {"input_path": str(inbox), "warehouse_path": str(warehouse)},
+        "cron": settings.schedule,
+        "parameters": {"input_path": str(settings.inbox), "warehouse_path": str(settings.warehouse)},
         "description": "Ingest new article files from the inbox into the warehouse and rebuild the marts.",
         "tags": ["newsroom"],
     }
 
 
-def main(argv: list[str] | None = None) -> None:
+def _exit_on_sigterm() -> None:
+    # SIGTERM (make stop, a service manager) ends serving the way Ctrl-C does: the runner
+    # cancels what it runs and pauses the schedule on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: signal.default_int_handler(signum, frame))
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.parse_args(argv)
-    settings = deployment_settings()
-    Path(settings["parameters"]["input_path"]).mkdir(parents=True, exist_ok=True)
-    configured_ingest().serve(**settings)
+    quiet_prefect()
+    from .pipeline import configured_ingest
+
+    settings = Settings()
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    _exit_on_sigterm()
+    try:
+        # limit=1: one run at a time; a run due while another is still going waits for it
+        # (the warehouse takes one writer anyway) instead of failing on the run lock.
+        configured_ingest().serve(**deployment_settings(settings), limit=1)
+    except KeyboardInterrupt:
+        return 0
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -33,6 +33,7 @@ from .extract.inputs import iter_input_files, read_documents
 from .extract.records import Article, RawDocument, Rejection
 from .load import publish, warehouse
 from .model import dbt
+from .progress import Progress
 
 
 @dataclass
@@ -70,15 +71,6 @@ def fault_point(stage: str) -> None:
         threading.Timer(float(action.split("=", 1)[1]), os.kill, (os.getpid(), signal.SIGKILL)).start()
     elif action.startswith("sleep="):
         time.sleep(float(action.split("=", 1)[1]))
-
-
-def progress(total: int, **kwargs):
-    """A progress bar on an interactive terminal for runs over several files."""
-    import sys
-
-    from tqdm import tqdm
-
-    return tqdm(total=total, disable=total < 2 or not sys.stderr.isatty(), **kwargs)
 
 
 def run_report(report: RunReport, input_path: str) -> str:
@@ -164,11 +156,15 @@ def dbt_build(work: str) -> dbt.DbtResult:
 
 def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunReport, today: date) -> None:
     logger = get_run_logger()
+    shown = Progress(logger=logger)
     run_id = report.run_id
     started = time.perf_counter()
+    shown.stage(f"discover inputs in {input_path}")
     paths, walk_rejections = discover_inputs(input_path)
     report.timed("discover", started)
     report.counts["files_seen"] = len(paths)
+    shown.stage(f"read, extract, annotate and load {len(paths)} files")
+    annotated = shown.bar("annotated", "article")
     pending_rejections = list(walk_rejections)
     seen_this_run: set[str] = set()
     # Batches flow through a short queue: while one is annotated (on the worker processes or
@@ -181,6 +177,7 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         future, articles, ledger = in_flight.popleft()
         started = time.perf_counter()
         annotations = future.result() if future is not None else []
+        annotated.update(len(articles))
         report.timed("annotate", started)
         started = time.perf_counter()
         report.counts["articles_loaded"] += load_batch(str(work), run_id, quote(articles), quote(annotations),
@@ -192,7 +189,7 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         logger.info("batch: %d new articles, %d rejected so far", len(articles), report.counts["rejected_inputs"])
 
     read_rejections: list[Rejection] = []
-    bar = progress(len(paths), desc="ingest", unit="file")
+    bar = shown.bar("read", "file", total=len(paths))
     batches = _document_batches(paths, settings, read_rejections, bar)
     while True:
         started = time.perf_counter()
@@ -236,11 +233,13 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
     while in_flight:
         load_oldest()
     bar.close()
+    annotated.close()
     if pending_rejections:  # nothing to read, but the walk itself found bad paths
         load_batch(str(work), run_id, [], [], quote(pending_rejections), [])
         report.rejected(pending_rejections)
 
     started = time.perf_counter()
+    shown.stage("cluster stories")
     fault_point("cluster")
     clustered = cluster_stories(str(work), run_id)
     report.counts["stories_created"] = clustered.stories_created
@@ -256,8 +255,9 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
     if clustered.articles_clustered == 0 and built_by == report.dbt_fingerprint:
         # nothing the marts read has changed, and the same project built them: a re-run
         # over seen input costs next to nothing
-        logger.info("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
+        shown.stage("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
     else:
+        shown.stage("dbt build (models and their tests)")
         dbt_build(str(work))
     report.timed("dbt", started)
 
@@ -267,6 +267,8 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
     """Ingest a file or folder of articles into the warehouse and rebuild the marts."""
     settings = Settings()
     input_path = str(input_path or settings.input_path)
+    if not os.path.exists(input_path):  # nothing to record: a typo, or an inbox not mounted
+        raise FileNotFoundError(f"no such input: {input_path}")
     target = Path(warehouse_path or settings.warehouse).resolve()
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     flow_run_id = flow_run.get_id()
@@ -292,6 +294,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
         con.execute("checkpoint")
         con.close()
         publish.publish(target)
+        Progress().stage(f"published {target}")
     create_markdown_artifact(markdown=run_report(report, input_path), key="ingest-run-report",
                              description="Files seen, articles loaded, rejections with reasons, stories, stage times")
     return {"run_id": report.run_id, "status": report.status, **report.counts,

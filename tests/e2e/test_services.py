@@ -15,8 +15,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT, SAMPLE
-from services import (BIN, chromium, free_port, listening_addresses, prefect_server_env, start_prefect_server,
-                      stop, wait_for_http, wait_for_text)
+from services import BIN, chromium, free_port, listening_addresses, stop, wait_for_http, wait_for_text
 
 pytestmark = pytest.mark.timeout(1200)
 
@@ -35,59 +34,83 @@ def _screenshot(driver, tmp_path: Path, name: str) -> None:
     driver.save_screenshot(str(folder / f"{name}.png"))
 
 
+def _newsroom(env: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "newsroom"), *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _wait_for_run(api: str, deployment_id: str, accept, timeout: float) -> dict:
+    """The first run of the deployment that `accept` takes, once it has finished."""
+    deadline = time.monotonic() + timeout
+    runs = []
+    while time.monotonic() < deadline:
+        runs = _api(api, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}})
+        done = [r for r in runs if accept(r) and r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")]
+        if done:
+            return done[0]
+        time.sleep(2)
+    raise AssertionError(f"no run finished within {timeout:.0f} s: "
+                         f"{[(r['name'], r['auto_scheduled'], r['state']['type']) for r in runs]}")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """A Prefect server, the hourly-inbox deployment served against it, and one run of it
-    triggered through the API on an inbox holding the two seeds."""
+    """`newsroom serve` (what `make serve` runs) with a schedule of every minute on an inbox
+    holding the two seeds: the server's scheduler creates a run and the served deployment runs
+    it; then the schedule is paused and `newsroom trigger` (the README's command) runs the
+    deployment once more. `newsroom stop` at the end."""
     root = tmp_path_factory.mktemp("served")
     port = free_port()
-    server = start_prefect_server(root / "prefect-home", port, root / "server.log")
     api = f"http://127.0.0.1:{port}/api"
-    inbox, warehouse = root / "inbox", root / "news.duckdb"
+    home, inbox, warehouse = root / "prefect-home", root / "inbox", root / "news.duckdb"
     inbox.mkdir()
     for seed in SAMPLE.iterdir():
         shutil.copy(seed, inbox / seed.name)
-    env = {**prefect_server_env(root / "prefect-home", port), "NEWSROOM_INBOX": str(inbox),
-           "NEWSROOM_WAREHOUSE": str(warehouse), "PREFECT_LOGGING_LEVEL": "INFO"}
-    server_log = root / "serve.log"
-    serving = subprocess.Popen([str(BIN / "python"), "-m", "newsroom.deploy"], env=env, cwd=ROOT,
-                               stdout=server_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    env = {**os.environ, "PREFECT_HOME": str(home), "NEWSROOM_PREFECT_PORT": str(port), "NEWSROOM_INBOX": str(inbox),
+           "NEWSROOM_WAREHOUSE": str(warehouse), "NEWSROOM_SCHEDULE": "* * * * *"}
+    env.pop("PREFECT_API_URL", None)
+
+    def logs() -> str:
+        return "".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}\n" for p in home.glob("*.log"))
+
+    started = _newsroom(env, "serve")
     try:
-        deadline = time.monotonic() + 180
-        deployments = []
-        while not deployments and time.monotonic() < deadline:
-            assert serving.poll() is None, server_log.read_text()
-            deployments = _api(api, "/deployments/filter", {})
-            time.sleep(1)
-        assert deployments, "the deployment was not registered:\n" + server_log.read_text()
-        (deployment,) = deployments
-        run = _api(api, f"/deployments/{deployment['id']}/create_flow_run", {})
-        deadline = time.monotonic() + 600
-        state = run["state"]["type"]
-        while state not in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") and time.monotonic() < deadline:
-            time.sleep(2)
-            state = _api(api, f"/flow_runs/{run['id']}")["state"]["type"]
-        addresses = listening_addresses([server.pid, serving.pid])
-        yield {"api": api, "ui": f"http://127.0.0.1:{port}", "deployment": deployment, "run_id": run["id"],
-               "state": state, "warehouse": warehouse, "addresses": addresses, "log": server_log}
+        assert started.returncode == 0, started.stdout + started.stderr + logs()
+        pids = {name: int((home / f"{name}.pid").read_text()) for name in ("server", "deployment")}
+        (deployment,) = _api(api, "/deployments/filter", {})
+        scheduled = _wait_for_run(api, deployment["id"], lambda r: r["auto_scheduled"], 300)
+        _api(api, f"/deployments/{deployment['id']}/pause_deployment", {})
+        triggered = _newsroom(env, "trigger", "--wait")
+        addresses = listening_addresses(list(pids.values()))
+        yield {"api": api, "ui": f"http://127.0.0.1:{port}", "deployment": deployment, "scheduled": scheduled,
+               "triggered": triggered, "warehouse": warehouse, "addresses": addresses, "logs": logs,
+               "started": started, "pids": pids, "env": env, "home": home}
     finally:
-        stop(serving)
-        stop(server)
+        _newsroom(env, "stop", timeout=120)
 
 
-def test_deployment_is_served_with_its_hourly_schedule_and_the_run_completes(served):
-    deployment = served["deployment"]
-    assert deployment["name"] == "hourly-inbox"
-    (schedule,) = deployment["schedules"]
-    assert schedule["schedule"]["cron"] == "0 * * * *" and schedule["active"]
-    assert served["state"] == "COMPLETED", served["log"].read_text()[-4000:]
+def test_scheduler_creates_a_run_that_completes_with_its_report(served):
+    assert "Prefect UI: " + served["ui"] in served["started"].stdout
+    assert served["deployment"]["name"] == "hourly-inbox"
+    run = served["scheduled"]
+    assert run["auto_scheduled"] and run["state"]["type"] == "COMPLETED", served["logs"]()
+    artifacts = _api(served["api"], "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
+    assert any("| articles loaded | 2 |" in (a.get("data") or "") for a in artifacts), artifacts
     con = duckdb.connect(str(served["warehouse"]), read_only=True)
     try:
         assert con.execute("select count(*) from marts.articles").fetchone()[0] == 2
+        first = con.execute("select flow_run_id from ops.runs order by started_at limit 1").fetchone()[0]
+        assert first == run["id"]
     finally:
         con.close()
-    artifacts = _api(served["api"], "/artifacts/filter", {"artifacts": {"key": {"any_": ["ingest-run-report"]}}})
-    assert any("| articles loaded | 2 |" in (a.get("data") or "") for a in artifacts)
+
+
+def test_trigger_runs_the_deployment_now(served):
+    triggered = served["triggered"]
+    assert triggered.returncode == 0, triggered.stdout + triggered.stderr + served["logs"]()
+    assert "Completed" in triggered.stdout and "/runs/flow-run/" in triggered.stdout
+    runs = _api(served["api"], "/flow_runs/filter", {"deployments": {"id": {"any_": [served["deployment"]["id"]]}}})
+    assert any(not r["auto_scheduled"] and r["state"]["type"] == "COMPLETED" for r in runs)
 
 
 def test_prefect_ui_shows_the_deployment_schedule_and_completed_run(served, tmp_path):
@@ -95,9 +118,9 @@ def test_prefect_ui_shows_the_deployment_schedule_and_completed_run(served, tmp_
     try:
         driver.get(f"{served['ui']}/deployments")
         page = wait_for_text(driver, ["hourly-inbox", "ingest-articles"])
-        assert "Every hour" in page or "0 * * * *" in page, page[:2000]
+        assert "Every minute" in page or "* * * * *" in page, page[:2000]
         _screenshot(driver, tmp_path, "prefect-deployments")
-        driver.get(f"{served['ui']}/runs/flow-run/{served['run_id']}")
+        driver.get(f"{served['ui']}/runs/flow-run/{served['scheduled']['id']}")
         wait_for_text(driver, ["ingest-articles", "Completed"])
         _screenshot(driver, tmp_path, "prefect-flow-run")
     finally:
@@ -138,3 +161,20 @@ def test_dbt_docs_site_shows_the_marts_with_descriptions(docs_site, tmp_path):
     finally:
         driver.quit()
     assert docs_site["addresses"] == {"127.0.0.1"}
+
+
+def test_stop_stops_the_server_and_the_deployment_and_tolerates_stale_pid_files(served):
+    import psutil
+
+    stopped = _newsroom(served["env"], "stop", timeout=120)
+    assert stopped.returncode == 0 and "deployment" in stopped.stdout and "server" in stopped.stdout, stopped
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) for p in served["pids"].values()):
+        time.sleep(0.5)
+    assert not any(psutil.pid_exists(p) for p in served["pids"].values())
+    assert not list(served["home"].glob("*.pid"))
+    (served["home"] / "server.pid").write_text("999999\n")  # gone
+    (served["home"] / "deployment.pid").write_text(f"{os.getpid()}\n")  # another program now
+    again = _newsroom(served["env"], "stop")
+    assert again.returncode == 0 and again.stdout.count("stale pid file") == 2, again
+    assert psutil.pid_exists(os.getpid()) and not list(served["home"].glob("*.pid"))

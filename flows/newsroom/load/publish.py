@@ -33,9 +33,22 @@ def work_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".building")
 
 
+_held: dict[Path, int] = {}  # locks this process holds, and how deep
+
+
 @contextmanager
 def run_lock(warehouse: Path, timeout_seconds: float = 0) -> Iterator[None]:
-    """Hold the warehouse's run lock; wait up to timeout_seconds for another run to end."""
+    """Hold the warehouse's run lock; wait up to timeout_seconds for another run to end.
+    Re-entrant within a process: the CLI takes the lock before Prefect starts (so a second
+    run fails in a second, not after Prefect's start-up), and the flow takes it again."""
+    key = lock_path(warehouse).resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     handle = open(lock_path(warehouse), "a+")
     deadline = time.monotonic() + timeout_seconds
@@ -57,8 +70,10 @@ def run_lock(warehouse: Path, timeout_seconds: float = 0) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         handle.flush()
+        _held[key] = 1
         yield
     finally:
+        _held.pop(key, None)
         handle.close()  # closing releases the flock
 
 

@@ -1,0 +1,215 @@
+"""`newsroom serve`, `stop` and `trigger`: the Prefect server and the served deployment as two
+background processes that one command starts and one command stops.
+
+Each process runs in its own session (so a terminal's Ctrl-C or hang-up does not reach it)
+with a pid file and a log in PREFECT_HOME (`.prefect/` by default). A pid file whose process
+is gone, or now belongs to another program, is stale: it is removed and said so, never
+signalled.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .deploy import DEPLOYMENT, FLOW
+
+
+@dataclass
+class Service:
+    name: str        # pid file and log name
+    marker: str      # a word of its command line, to tell our process from a reused pid
+    command: list[str]
+
+    def pid_file(self, home: Path) -> Path:
+        return home / f"{self.name}.pid"
+
+    def log(self, home: Path) -> Path:
+        return home / f"{self.name}.log"
+
+
+def _services(settings: Settings) -> list[Service]:
+    bin_dir = Path(sys.executable).parent
+    port = str(settings.prefect_port)
+    return [
+        Service("server", "prefect", [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port]),
+        Service("deployment", "newsroom.deploy", [sys.executable, "-m", "newsroom.deploy"]),
+    ]
+
+
+def _env(settings: Settings) -> dict:
+    api = _local_api(settings)
+    return {**os.environ, "PREFECT_HOME": str(settings.prefect_home), "PREFECT_API_URL": api,
+            "PREFECT_UI_API_URL": api, "PREFECT_SERVER_API_HOST": "127.0.0.1",
+            "PREFECT_SERVER_API_PORT": str(settings.prefect_port), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "INFO")}
+
+
+def running_pid(service: Service, home: Path) -> int | None:
+    """The live process a pid file names, or None (a stale file is removed)."""
+    path = service.pid_file(home)
+    try:
+        pid = int(path.read_text().split()[0])
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, ValueError, IndexError):
+        if path.exists():
+            path.unlink()
+            print(f"{service.name}: removed a stale pid file ({path.name})")
+        return None
+    if service.marker not in cmdline:
+        path.unlink()
+        print(f"{service.name}: removed a stale pid file (pid {pid} is another program now)")
+        return None
+    return pid
+
+
+def _local_api(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.prefect_port}/api"
+
+
+def _api(base: str, path: str, timeout: float = 5):
+    with urllib.request.urlopen(f"{base}{path}", timeout=timeout) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _wait(what: str, check, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServiceError(f"{what} exited with code {process.returncode}; its log {log} ends:\n" + _tail(log))
+        try:
+            if check():
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(1)
+    raise ServiceError(f"{what} did not come up within {timeout:.0f} s; its log {log} ends:\n" + _tail(log))
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def _start(service: Service, settings: Settings) -> subprocess.Popen:
+    log = service.log(settings.prefect_home)
+    process = subprocess.Popen(service.command, env=_env(settings), stdin=subprocess.DEVNULL,
+                               stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    service.pid_file(settings.prefect_home).write_text(f"{process.pid}\n")
+    return process
+
+
+def serve(settings: Settings | None = None, foreground: bool = False) -> int:
+    settings = settings or Settings()
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    server, deployment = _services(settings)
+    ui = f"http://127.0.0.1:{settings.prefect_port}"
+    if running_pid(server, settings.prefect_home) and running_pid(deployment, settings.prefect_home):
+        print(f"already serving: Prefect UI on {ui}; `make stop` stops it")
+        return 0
+    stop(settings, quiet=True)  # one of the two alone: start both afresh
+    try:
+        process = _start(server, settings)
+        print(f"starting the Prefect server on {ui} (log: {server.log(settings.prefect_home)}) ...", flush=True)
+        _wait("the Prefect server", lambda: _api(_local_api(settings), "/health") is not None, process,
+              server.log(settings.prefect_home), 240)
+        process = _start(deployment, settings)
+        print(f"serving {FLOW}/{DEPLOYMENT} (log: {deployment.log(settings.prefect_home)}) ...", flush=True)
+        _wait("the served deployment", lambda: _api(_local_api(settings), f"/deployments/name/{FLOW}/{DEPLOYMENT}"), process,
+              deployment.log(settings.prefect_home), 240)
+    except ServiceError as exc:
+        stop(settings, quiet=True)
+        print(f"newsroom: {exc}", file=sys.stderr)
+        return 1
+    print(f"Prefect UI: {ui}\n"
+          f"deployment {FLOW}/{DEPLOYMENT}: ingests {settings.inbox} into {settings.warehouse} on the "
+          f"schedule '{settings.schedule}'; `make trigger` runs it now")
+    if not foreground:
+        print("both run in the background; `make stop` stops them")
+        return 0
+    print("in the foreground: Ctrl-C stops both", flush=True)
+    try:
+        while process.poll() is None:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    stop(settings)
+    return 0
+
+
+def _terminate(pid: int, seconds: float = 20) -> None:
+    """SIGTERM the process's group, SIGKILL what is left after `seconds`."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pid, 0)
+            except ProcessLookupError:
+                return
+            _reap(pid)
+            time.sleep(0.2)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)  # our own child when serve runs in the foreground
+    except ChildProcessError:
+        pass
+
+
+def stop(settings: Settings | None = None, quiet: bool = False) -> int:
+    """Stop the served deployment, then the server; tolerate pid files left by a crash."""
+    settings = settings or Settings()
+    stopped = []
+    for service in reversed(_services(settings)):
+        pid = running_pid(service, settings.prefect_home)
+        if pid is not None:
+            _terminate(pid)
+            stopped.append(f"{service.name} (pid {pid})")
+        service.pid_file(settings.prefect_home).unlink(missing_ok=True)
+    if not quiet:
+        print("stopped " + " and ".join(stopped) if stopped else "nothing to stop: no server or deployment is running")
+    return 0
+
+
+def trigger(settings: Settings | None = None, wait: bool = False) -> int:
+    """Ask the Prefect server for a run of the deployment now (what the schedule does hourly)."""
+    settings = settings or Settings()
+    api = settings.prefect_api_url
+    try:
+        _api(api, "/health", timeout=3)
+    except (OSError, ValueError):
+        print(f"newsroom: no Prefect server answers at {api}: start one with `make serve`", file=sys.stderr)
+        return 2
+    os.environ["PREFECT_API_URL"] = api  # before Prefect's settings are first read
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        run = run_deployment(f"{FLOW}/{DEPLOYMENT}", timeout=None if wait else 0, as_subflow=False)
+    except ObjectNotFound:
+        print(f"newsroom: the server at {api} has no deployment {FLOW}/{DEPLOYMENT}: `make serve` serves it",
+              file=sys.stderr)
+        return 2
+    ui = api.removesuffix("/api")
+    print(f"flow run {run.name} ({run.id}): {run.state.name if run.state else 'scheduled'}; "
+          f"{ui}/runs/flow-run/{run.id}")
+    return 0 if not wait or (run.state and run.state.is_completed()) else 1
