@@ -229,12 +229,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .model import dbt
+    from .model import dbt, examples
 
     warehouse = Path(args.warehouse or _settings().warehouse)
     if not warehouse.exists():
         print(f"newsroom: no warehouse at {warehouse}: `make run` builds one", file=sys.stderr)
         return 2
+    examples.write()  # the exposures show the example queries as they are now
     site = dbt.generate_docs(warehouse)
     print(f"dbt docs for {warehouse}: http://127.0.0.1:{args.port}", flush=True)
     dbt.serve_docs(site, args.port)

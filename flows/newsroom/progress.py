@@ -8,6 +8,7 @@ the run's logger, so the Prefect UI shows them.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 
@@ -53,4 +54,7 @@ class Progress:
             return _Lines(desc, total, unit, self.stream)
         from tqdm import tqdm
 
-        return tqdm(total=total, desc=desc, unit=f" {unit}", file=self.stream, dynamic_ncols=True, leave=True)
+        # a new pseudo-terminal reports 0 x 0, where tqdm draws nothing at all
+        size = shutil.get_terminal_size((100, 24))
+        return tqdm(total=total, desc=desc, unit=f" {unit}", file=self.stream, ncols=size.columns, nrows=size.lines,
+                    leave=True)

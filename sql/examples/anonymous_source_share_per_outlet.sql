@@ -1,4 +1,4 @@
--- Share of each outlet's quotes attributed to anonymous officials or sources.
+-- Per outlet, the share of quotes attributed to anonymous officials or anonymous sources.
 select
     coalesce(a.outlet, '(unknown outlet)') as outlet,
     count(*) as quotes,

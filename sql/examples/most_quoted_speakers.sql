@@ -1,4 +1,5 @@
--- Who is quoted most, and in how many outlets.
+-- Who is quoted most (speakers resolved to their canonical entity), what kind of speaker, and in
+-- how many outlets.
 select
     coalesce(e.canonical_name, q.speaker_text) as speaker,
     q.speaker_kind,

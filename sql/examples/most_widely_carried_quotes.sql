@@ -1,4 +1,5 @@
--- The quotations carried by the most outlets: who said them, and who carried them first.
+-- The quotations carried by the most outlets (the same words in syndicated copies and rewrites),
+-- with their speaker and the outlet that carried each first.
 select
     quote_text,
     speaker_text,

@@ -1,4 +1,5 @@
--- Stories covered by the most outlets, what they are about, and who carried them first.
+-- Stories covered by the most outlets, with their top entities and the first article and outlet
+-- that carried each.
 select
     story_id,
     headline,

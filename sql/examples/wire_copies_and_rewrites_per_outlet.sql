@@ -1,4 +1,5 @@
--- How much of each outlet's output copies or rewrites a wire story.
+-- Per outlet, how many articles are copies or paraphrased rewrites of another article, and of
+-- which wire agency's.
 with derived as (
     select
         coalesce(d.outlet, '(unknown outlet)') as outlet,

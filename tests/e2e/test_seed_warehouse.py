@@ -3,6 +3,7 @@ checked with SQL, point by point. The second run goes through the `newsroom` com
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class SeedWarehouse:
     counts_first: dict
     counts_second: dict
     cli_output: str
+    cli_errors: str
 
     def query(self, sql: str, params=None) -> list[tuple]:
         con = duckdb.connect(str(self.path), read_only=True)
@@ -67,7 +69,7 @@ def seed(prefect_harness, tmp_path_factory) -> SeedWarehouse:
     reader.close()
     assert cli.returncode == 0, cli.stdout + cli.stderr
     assert before == still_reading == 2
-    return SeedWarehouse(path, first, counts_first, _counts(path), cli.stdout)
+    return SeedWarehouse(path, first, counts_first, _counts(path), cli.stdout, cli.stderr)
 
 
 def _article(seed: SeedWarehouse, external_id: str) -> dict:
@@ -203,6 +205,16 @@ def test_command_prints_a_summary(seed):
         assert line in out
 
 
+def test_command_off_a_terminal_prints_plain_stage_lines_without_prefect_noise(seed):
+    lines = seed.cli_errors.splitlines()
+    stages = [line for line in lines if line.startswith("newsroom: ")]
+    assert stages[0].startswith("newsroom: starting the flow")
+    assert [s for s in stages if "discover" in s or "read, extract" in s or "cluster" in s or "published" in s]
+    assert any("dbt build skipped" in s for s in stages)  # the re-run: nothing new
+    assert "\r" not in seed.cli_errors and "anonymous usage" not in seed.cli_errors
+    assert all(line.startswith("newsroom: ") for line in lines), seed.cli_errors  # nothing else on stderr
+
+
 def test_every_model_and_column_is_described(seed):
     """Compare the columns that exist in the warehouse with the dbt YAML descriptions."""
     import yaml
@@ -237,6 +249,48 @@ def test_every_example_query_is_a_dbt_exposure_reading_the_marts_it_queries():
     exposures = {e["name"]: e for e in yaml.safe_load((ROOT / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"]}
     for query in (ROOT / "sql" / "examples").glob("*.sql"):
         exposure = exposures[query.stem]
-        assert f"sql/examples/{query.name}" in exposure["description"]
+        assert exposure["description"] == f'{{{{ doc("example_{query.stem}") }}}}'
         read = set(re.findall(r"\bmarts\.(\w+)", query.read_text()))
         assert read == {re.match(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]}, query.name
+
+
+def test_example_doc_blocks_carry_each_query_as_committed():
+    from newsroom.model import examples
+
+    text = examples.DOC_BLOCKS.read_text()
+    assert text == examples.render(), "sql/examples changed: `newsroom docs` rewrites dbt_project/docs/example_queries.md"
+    for query in examples.queries():
+        assert query.read_text().strip() in text
+
+
+def _command(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_newsroom_sql_runs_an_example_query_with_and_without_its_date_range(seed):
+    query = str(ROOT / "sql" / "examples" / "top_entities_in_date_range.sql")
+    newsroom = str(Path(sys.executable).with_name("newsroom"))
+    default = _command(newsroom, "sql", query, "--warehouse", str(seed.path), "--csv")
+    assert default.returncode == 0, default.stderr
+    header, *rows = default.stdout.splitlines()
+    assert header == "canonical_name,entity_type,mentions,articles" and rows
+    (day,) = seed.one("select max(published_date) from marts.articles")
+    same_day = _command(newsroom, "sql", query, "--warehouse", str(seed.path), "--csv",
+                        "--param", f"start_date={day}", "--param", f"end_date={day}")
+    assert same_day.stdout.splitlines()[1:] == rows
+    long_ago = _command(newsroom, "sql", query, "--warehouse", str(seed.path), "--csv",
+                        "--param", "start_date=1990-01-01", "--param", "end_date=1990-12-31")
+    assert long_ago.returncode == 0 and long_ago.stdout.splitlines() == [header]
+    table = _command(newsroom, "sql", "-", "--warehouse", str(seed.path), stdin="select count(*) as n from marts.articles")
+    assert table.returncode == 0 and re.search(r"│\s+2\s+│", table.stdout), table.stdout
+    broken = _command(newsroom, "sql", "-", "--warehouse", str(seed.path), stdin="select nothing from nowhere")
+    assert broken.returncode == 1 and broken.stderr.startswith("newsroom: the query failed") and "Traceback" not in broken.stderr
+
+
+def test_the_duckdb_cli_installed_by_make_opens_the_published_warehouse(seed):
+    cli = str(Path(sys.executable).with_name("duckdb"))
+    counted = _command(cli, "-readonly", "-csv", str(seed.path), "-c", "select count(*) as n from marts.articles")
+    assert counted.returncode == 0 and counted.stdout.split() == ["n", "2"], counted.stdout + counted.stderr
+    query = (ROOT / "sql" / "examples" / "stories_by_outlet_count.sql").read_text()
+    example = _command(cli, "-readonly", "-csv", str(seed.path), stdin=query)
+    assert example.returncode == 0 and len(example.stdout.splitlines()) == 2, example.stdout + example.stderr
