@@ -124,7 +124,37 @@ def mentions_from_doc(doc, text: str | None = None) -> list[Mention]:
         if end - start < 2 or not any(ch.isalpha() for ch in text[start:end]):
             continue
         mentions.append(Mention(start, end, text[start:end], ent.label_))
-    return canonicalise(propagate(mentions, text), text)
+    return canonicalise(propagate(without_common_nouns(mentions, text), text), text)
+
+
+_SENTENCE_END = ".!?:;\n"
+_OPENERS = " \t\"'“‘(["
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether a word at `start` opens a sentence, a line or the text (where any word is
+    capitalised), looking back past spaces and opening quotes."""
+    before = text[:start].rstrip(_OPENERS)
+    return not before or before[-1] in _SENTENCE_END
+
+
+def without_common_nouns(mentions: list[Mention], text: str) -> list[Mention]:
+    """PERSON mentions the article never uses as a name: the small model tags capitalised
+    common nouns at the start of a sentence ("Almond growers say ...", "Reservoirs across
+    the region hold ...") and lowercase phrases ("harbour bridge"). A one-word name counts
+    as a name where the article writes it capitalised inside a sentence or with a first name
+    or title (another PERSON mention containing it); otherwise it is dropped."""
+    persons = {m.mention_text for m in mentions if m.label == "PERSON"}
+    in_longer = {w for p in persons if len(p.split()) > 1 for w in p.split()}
+    dropped = set()
+    for surface in persons:
+        words = surface.split()
+        if not any(w[:1].isupper() for w in words):
+            dropped.add(surface)
+        elif len(words) == 1 and surface not in in_longer and all(
+                _starts_sentence(text, s) for s, _ in _whole_word_occurrences(text, surface)):
+            dropped.add(surface)
+    return [m for m in mentions if not (m.label == "PERSON" and m.mention_text in dropped)]
 
 
 def _is_word_char(ch: str) -> bool:
@@ -144,15 +174,22 @@ def _whole_word_occurrences(text: str, surface: str):
 
 def propagate(mentions: list[Mention], text: str) -> list[Mention]:
     """Document-level consistency: a name the model tagged once is tagged at its other,
-    untagged occurrences in the same article (whole words, same spelling)."""
+    untagged occurrences in the same article (whole words, same spelling), and so is the
+    last word of a person's full name written alone ("Ray Castillo ... Castillo said"),
+    which the small model often misses after the first mention."""
     taken = sorted((m.start_char, m.end_char) for m in mentions)
     added = []
-    for surface in sorted({m.mention_text for m in mentions if len(m.mention_text) >= 3 and m.mention_text[0].isupper()},
-                          key=len, reverse=True):
-        label = Counter(m.label for m in mentions if m.mention_text == surface).most_common(1)[0][0]
+    surfaces = {m.mention_text: m.label for m in mentions if len(m.mention_text) >= 3 and m.mention_text[0].isupper()}
+    labels = {surface: Counter(m.label for m in mentions if m.mention_text == surface).most_common(1)[0][0]
+              for surface in surfaces}
+    for m in mentions:
+        words = m.mention_text.split()
+        if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][0].isupper():
+            labels.setdefault(words[-1], "PERSON")
+    for surface in sorted(labels, key=len, reverse=True):
         for span in _whole_word_occurrences(text, surface):
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             taken.append(span)
-            added.append(Mention(span[0], span[1], surface, label))
+            added.append(Mention(span[0], span[1], surface, labels[surface]))
     return sorted(mentions + added, key=lambda m: m.start_char)

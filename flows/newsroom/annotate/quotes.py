@@ -416,8 +416,28 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
             used.add(k)
     found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
+    found = [a for a in found if not _is_other_attribution(a, found)]
     found.sort(key=lambda a: a.content)
-    return _join_split_quotes(found, text)
+    return [_trimmed(a, text) for a in _join_split_quotes(found, text)]
+
+
+def _is_other_attribution(candidate: _Attribution, found: list[_Attribution]) -> bool:
+    """A reported 'content' that ends at another attribution's cue is that attribution's
+    speaker and cue ("Council member Dana Whitcombe, who sits on the board, said"), read by
+    the parser as the object of a verb in what she said; it reports nothing."""
+    if candidate.quote_type == "direct":
+        return False
+    start, end = candidate.content
+    return any(other is not candidate and start <= other.cue.idx < end <= other.cue.idx + len(other.cue.text) + 1
+               for other in found)
+
+
+def _trimmed(attribution: _Attribution, text: str) -> _Attribution:
+    """Content without edge whitespace: the blanked dateline before a first sentence
+    ("FRESNO, Calif. — Deliveries will be cut, the agency said") is spaces in the parsed text."""
+    attribution.content = _strip(text, *attribution.content)
+    attribution.parts = tuple(_strip(text, s, e) for s, e in attribution.parts)
+    return attribution
 
 
 # A line's opening words up to its first colon, and what follows on the line.

@@ -1,0 +1,56 @@
+"""What a new user saw on three articles of their own (a drought story, a harbour-bridge
+vote, a library's hours; tests/data/newcomer/, written for these tests): each finding as a
+check on the stage it belongs to, through extraction and annotation as a run does them."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsroom.annotate.annotator import annotate
+from newsroom.extract.article import build_article
+from newsroom.extract.inputs import read_documents
+
+NEWCOMER = Path(__file__).resolve().parents[1] / "data" / "newcomer"
+
+
+@pytest.fixture(scope="module")
+def annotated(nlp):  # the nlp fixture loads the model once for the session
+    articles = [build_article(d, date(2026, 12, 1)) for p in sorted(NEWCOMER.glob("*.txt"))
+                for d in read_documents(p, 10**7)]
+    return {a.external_id: (a, annotation) for a, annotation in zip(articles, annotate(articles, n_process=1))}
+
+
+def test_quote_text_has_no_edge_whitespace_nor_the_blanked_dateline(annotated):
+    article, annotation = annotated["drought"]
+    assert article.body_text.startswith("FRESNO, Calif. — Farms")
+    first = min(annotation.quotes, key=lambda q: q.start_char)
+    assert first.quote_text.startswith("Farms in the San Joaquin Valley") and first.speaker_text == "the state water agency"
+    assert article.body_text[first.start_char:].startswith("Farms")
+    for _, annotation in annotated.values():
+        for quote in annotation.quotes:
+            assert quote.quote_text == quote.quote_text.strip(), quote
+
+
+def test_a_speaker_and_cue_are_no_quotation_of_their_own(annotated):
+    _, annotation = annotated["library"]
+    texts = [q.quote_text for q in annotation.quotes]
+    assert not any(t.rstrip(",. ").endswith(" said") for t in texts), texts
+    (weekend,) = [q for q in annotation.quotes if q.quote_text.startswith("families had asked")]
+    assert weekend.speaker_canonical == "Dana Whitcombe"
+
+
+def test_capitalised_common_nouns_are_no_persons(annotated):
+    persons = {m.canonical_name for _, a in annotated.values() for m in a.mentions if m.label == "PERSON"}
+    assert {"Almond", "Reservoirs", "harbour bridge"}.isdisjoint(persons), persons
+    assert {"Tina Nguyen", "Ray Castillo", "Dana Whitcombe", "Helen Brandt", "Marcus Lee"} <= persons
+
+
+def test_a_surname_speaker_is_the_full_name_used_earlier(annotated):
+    _, annotation = annotated["drought"]
+    speakers = {q.speaker_canonical for q in annotation.quotes if "Castillo" in (q.speaker_text or "")}
+    assert speakers == {"Ray Castillo"}
+    assert all(q.speaker_kind == "named_person" for q in annotation.quotes if "Castillo" in (q.speaker_text or ""))
+    castillo = [m for m in annotation.mentions if m.mention_text == "Castillo"]
+    assert len(castillo) == 2 and {m.canonical_name for m in castillo} == {"Ray Castillo"}
