@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,30 @@ def test_decode_error_carries_reason():
     with pytest.raises(DecodeError) as caught:
         decode_bytes(b"%PDF-1.4 ...")
     assert caught.value.reason == "binary_file"
+
+
+def test_links_out_of_the_input_folder_are_rejected_and_never_read(tmp_path):
+    from newsroom.extract.inputs import iter_input_files
+
+    inbox = tmp_path / "inbox"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "story.txt").write_text("a story")
+    (inbox / "sub" / "inside-link.txt").symlink_to(inbox / "story.txt")  # inside: followed
+    (inbox / "p.txt").symlink_to("/etc/passwd")
+    (inbox / "docs").symlink_to("/usr/share")  # a system folder
+    (tmp_path / "secret.txt").write_text("not for the warehouse")
+    (inbox / "sub" / "up.txt").symlink_to("../../secret.txt")
+    found = list(iter_input_files(inbox))
+    files = sorted(str(p.relative_to(inbox)) for p in found if not isinstance(p, Rejection))
+    outside = sorted(Path(r.source_path).name for r in found if isinstance(r, Rejection) and r.reason == "outside_input")
+    assert files == ["story.txt", "sub/inside-link.txt"]
+    assert outside == ["docs", "p.txt", "up.txt"]
+
+
+def test_ids_are_stored_without_control_characters():
+    from newsroom.extract.inputs import _jsonl_documents
+
+    lines = "\n".join(json.dumps({"id": i, "text": "Some text of a story."}) for i in ("a\x00b", "line\nbreak", "../../etc/x", "\t\n"))
+    ids = [d.external_id for d in _jsonl_documents(lines, "feed", {"source_path": "feed.jsonl", "encoding": "utf-8",
+                                                                    "encoding_guessed": False})]
+    assert ids == ["a b", "line break", "../../etc/x", "feed:4"]

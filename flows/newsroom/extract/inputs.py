@@ -106,11 +106,18 @@ def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
     return text, encoding, guessed, flags
 
 
+def _inside(real: str, root_real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
 def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
     """Every regular file below root (or root itself), each real file once.
 
-    Symbolic links are followed, but a directory already visited (a link loop) is not
-    entered twice and a dangling link is reported.
+    Symbolic links are followed while they stay inside the input folder: a link that
+    resolves outside it is rejected as `outside_input` and never read (anyone who can drop
+    a file in an inbox could otherwise copy any file the ETL user can read, /etc/passwd, into
+    the warehouse). A directory already visited (a link loop) is not entered twice and a
+    dangling link is reported.
     """
     if root.is_file():
         yield root
@@ -118,6 +125,7 @@ def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
     if not root.exists():
         yield Rejection(str(root), "missing_path", "input path does not exist")
         return
+    root_real = os.path.realpath(root)
     seen_dirs: set[str] = set()
     stack = [root]
     while stack:
@@ -136,6 +144,10 @@ def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
+            if entry.is_symlink() and os.path.exists(path) and not _inside(os.path.realpath(path), root_real):
+                yield Rejection(str(path), "outside_input",
+                                f"symbolic link to {os.path.realpath(path)}, outside the input folder: not read")
+                continue
             try:
                 if entry.is_dir(follow_symlinks=True):
                     stack.append(path)
@@ -189,6 +201,15 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[R
         yield RawDocument(external_id=stem, input_format="txt", text=body, date=header_date, **common)
 
 
+_ID_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def clean_id(value: str) -> str:
+    """An id as stored: control characters (NUL, newlines, tabs) become one space, ends
+    trimmed, at most 512 characters; path separators are kept (they are only text here)."""
+    return _ID_CONTROLS.sub(" ", value).strip()[:512]
+
+
 def split_seed_header(text: str) -> tuple[str | None, str]:
     """' date YYYY-MM-DD <first page line>' -> ('YYYY-MM-DD', text without the header).
 
@@ -227,7 +248,8 @@ def _jsonl_documents(text: str, stem: str, common: dict) -> Iterator[RawDocument
         if not body.strip():
             yield Rejection(where, "empty_file", f"line {lineno}: {body_field} is whitespace only", content_id(line))
             continue
-        external_id = str(record["id"]) if record.get("id") not in (None, "") else f"{stem}:{lineno}"
+        external_id = clean_id(str(record["id"])) if record.get("id") not in (None, "") else ""
+        external_id = external_id or f"{stem}:{lineno}"
         yield RawDocument(
             external_id=external_id,
             input_format="jsonl",
