@@ -97,8 +97,10 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
                     for other in postings:
                         shared[other] += 1
             # only articles already placed: stored ones and new ones earlier in the order
+            # (for a stored article, stored ones only)
+            mine = position.get(article_id, -1)
             placed = [(n, o) for o, n in shared.items()
-                      if n >= MIN_SHARED_KEYS and o != article_id and (o not in position or position[o] < position[article_id])]
+                      if n >= MIN_SHARED_KEYS and o != article_id and (o not in position or position[o] < mine)]
             return [o for _, o in sorted(placed, reverse=True)[:MAX_CANDIDATES]]
         # (cached: the assignment passes ask again for the same article)
 

@@ -107,10 +107,14 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
     The older story's id survives; merges of stored stories are recorded. With `groups`
     (an object whose centroid(ids) and centroid_similarity(a, b) give average link for a
     dot-product similarity, as SimilarityModel's do) a story pair costs one product."""
+    new = set(new_in_order)
+
     def neighbours(story: str) -> set[str]:
         found = set()
         for article in members.get(story, []):
-            if article in result.members:  # only new articles propose merges
+            # only new articles propose merges (result.members also holds the stored
+            # articles of a story merged in this run: their candidates were never indexed)
+            if article in new:
                 found |= {current[o] for o in candidates(article) if o in current}
         return found - {story}
 
