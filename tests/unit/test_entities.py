@@ -70,3 +70,34 @@ def test_spacy_mentions_have_offsets_into_the_text(nlp):
     names = {m.canonical_name for m in mentions}
     assert {"North Korea", "United States", "Seoul"} <= names
     assert "Thursday" not in {m.mention_text for m in mentions}  # dates are not entities here
+
+
+def test_a_text_longer_than_the_model_takes_is_annotated_in_pieces_with_its_offsets(nlp):
+    """spaCy refuses a text over nlp.max_length (E088); such an article is parsed in pieces
+    and its mentions and quotes point into the whole text. Here the limit is lowered, as a
+    2 MB page would meet the real one."""
+    from newsroom.annotate import annotator
+    from newsroom.extract.records import Article
+
+    paragraph = ('Senator Maria Lopez visited Chicago on Monday. "We will fund the new bridge," '
+                 'Lopez said. The city council met in the evening.')
+    long_paragraph = " ".join([paragraph] * 60)  # one paragraph longer than a piece
+    text = "\n\n".join([paragraph] * 200 + [long_paragraph])
+    pipeline, limit = annotator._pipeline(), None
+    limit, pipeline.max_length = pipeline.max_length, 6_000
+    try:
+        article = Article("a1", "long", "long.txt", "txt", text)
+        (annotation,) = list(annotator.annotate([article], n_process=1))
+    finally:
+        pipeline.max_length = limit
+    assert all(len(p) <= 6_000 for _, p in annotator.pieces(text, 6_000))
+    assert "".join(p for _, p in annotator.pieces(text, 6_000)) == text
+    names = {m.mention_text for m in annotation.mentions}
+    assert {"Maria Lopez", "Chicago"} <= names
+    assert all(text[m.start_char:m.end_char] == m.mention_text for m in annotation.mentions)
+    assert annotation.mentions[-1].start_char > len(text) - len(long_paragraph)
+    assert len(annotation.quotes) >= 200
+    for quote in annotation.quotes:
+        assert text[quote.start_char:quote.end_char] in quote.quote_text or quote.quote_text.startswith(
+            text[quote.start_char:quote.start_char + 10])
+        assert text[quote.cue_start:quote.cue_start + len(quote.cue_text)] == quote.cue_text

@@ -56,6 +56,43 @@ def _from_user_data(article_id: str, doc) -> Annotation:
     return Annotation(article_id, [Mention(*m) for m in mentions], [Quote(*q) for q in quotes])
 
 
+# Longer texts are annotated in pieces: spaCy refuses a text over nlp.max_length (1,000,000
+# characters) with E088, and the parser's memory grows with the length of one doc. A news
+# story is a few thousand characters; a piece this long is a page nobody cut into articles.
+PIECE_CHARS = 100_000
+_PIECE_BREAKS = ("\n\n", "\n", ". ", " ")  # paragraph, line, sentence, word
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) covering the text, each at most `limit` characters, cut at the last
+    paragraph break before the limit, else the last line, sentence end or space."""
+    found, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = next((window.rfind(b) + len(b) for b in _PIECE_BREAKS if window.rfind(b) > limit // 2), limit)
+        found.append((start, window[:cut]))
+        start += cut
+    found.append((start, text[start:]))
+    return found
+
+
+_QUOTE_OFFSETS = ("start_char", "end_char", "cue_start", "speaker_start", "speaker_end",
+                  "speaker_resolved_start", "speaker_resolved_end")
+
+
+def _shift(annotation: Annotation, offset: int) -> Annotation:
+    """A piece's annotation with offsets into the whole text."""
+    if offset:
+        for mention in annotation.mentions:
+            mention.start_char += offset
+            mention.end_char += offset
+        for quote in annotation.quotes:
+            for name in _QUOTE_OFFSETS:
+                if getattr(quote, name) is not None:
+                    setattr(quote, name, getattr(quote, name) + offset)
+    return annotation
+
+
 def annotate(
     articles: Iterable[Article],
     model: str | None = None,
@@ -65,16 +102,23 @@ def annotate(
     """Yield one Annotation per article, in order. Memory stays flat: spaCy streams.
 
     The dateline ('SEOUL, South Korea — ') is blanked before parsing (offsets kept): the
-    parser otherwise takes the city for the subject of the first sentence's verb.
+    parser otherwise takes the city for the subject of the first sentence's verb. A text
+    longer than PIECE_CHARS is parsed as pieces whose annotations are put back together.
     """
     nlp = _pipeline(model)
     n_process = n_process or nlp_models.processes()
     articles = list(articles)
     if len(articles) < 2 * batch_size:
         n_process = 1  # forking workers costs more than it saves on a small batch
-    texts = (nlp_models.mask_prefix(a.body_text, dateline_prefix(a.body_text)) for a in articles)
-    for article, doc in zip(articles, nlp.pipe(texts, n_process=n_process, batch_size=batch_size)):
-        annotation = _from_user_data(article.article_id, doc)
+    limit = min(PIECE_CHARS, nlp.max_length)
+    split = [pieces(nlp_models.mask_prefix(a.body_text, dateline_prefix(a.body_text)), limit) for a in articles]
+    docs = nlp.pipe((piece for parts in split for _, piece in parts), n_process=n_process, batch_size=batch_size)
+    for article, parts in zip(articles, split):
+        annotation = Annotation(article.article_id, [], [])
+        for offset, _ in parts:
+            piece = _shift(_from_user_data(article.article_id, next(docs)), offset)
+            annotation.mentions += piece.mentions
+            annotation.quotes += piece.quotes
         annotation.features = text_features(article.body_text)
         yield annotation
 
