@@ -311,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     except Refusal as exc:
         print(f"newsroom: {exc}", file=sys.stderr)
         return exc.code
+    except KeyboardInterrupt:  # Ctrl-C: the run's working copy is discarded, the published file untouched
+        print("newsroom: interrupted; nothing was published", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

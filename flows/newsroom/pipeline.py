@@ -331,7 +331,10 @@ def configured_ingest():
 
 def _record_failed_run(target: Path, report: RunReport, flow_run_id, input_path: str, trace: str) -> None:
     """A failed run publishes nothing it built, but the published warehouse does record
-    that it ran and why it failed (a fresh copy with only the run row added)."""
+    that it ran and why it failed (a fresh copy with only the run row added). Where nothing
+    is published yet, nothing is: a warehouse of one failed run and no marts is no warehouse."""
+    if not target.exists():
+        return
     try:
         work = publish.prepare_working_copy(target)
         con = warehouse.connect(work)

@@ -82,3 +82,51 @@ def test_overlapping_run_exits_with_a_clear_message_and_corrupts_nothing(env, re
     first_out, first_err = first.communicate(timeout=600)
     assert first.returncode == 0, first_out + first_err
     assert marts_snapshot(warehouse) == reference
+
+
+def _variants(path: Path, count: int) -> Path:
+    """A JSON Lines file of `count` distinct articles made from the seeds (enough for the
+    annotation worker processes to start)."""
+    import json
+
+    from conftest import SEED_ORIGINAL, read_seed
+
+    text = read_seed(SEED_ORIGINAL)
+    with path.open("w") as out:
+        for i in range(count):
+            out.write(json.dumps({"id": f"variant-{i}", "text": f"{text}\n\nUpdate {i}: figures revised.",
+                                  "date": "2022-09-22"}) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_stopped_run_exits_with_its_workers_and_leaves_the_warehouse_as_it_was(env, reference_warehouse, tmp_path, sig):
+    import signal
+
+    import psutil
+
+    warehouse = tmp_path / "news.duckdb"
+    shutil.copyfile(reference_warehouse, warehouse)
+    published = marts_snapshot(warehouse)
+    command = [str(Path(sys.executable).with_name("newsroom")), "run", "--input",
+               str(_variants(tmp_path / "variants.jsonl", 96)), "--warehouse", str(warehouse)]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    run = psutil.Process(process.pid)
+    deadline = time.monotonic() + 300
+    workers = []
+    while time.monotonic() < deadline and process.poll() is None and not workers:
+        workers = [c for c in run.children(recursive=True) if "multiprocessing" in " ".join(c.cmdline())]
+        time.sleep(0.5)
+    assert workers, "the annotation workers never started"
+    process.send_signal(getattr(signal, sig))
+    out, _ = process.communicate(timeout=60)  # stops at once (the run itself takes minutes)
+    assert process.returncode != 0, out
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"workers outlived the run: {alive}"
+    if sig == "SIGINT":
+        assert out.rstrip().endswith("newsroom: interrupted; nothing was published"), out
+    assert marts_snapshot(warehouse) == published
+    assert not warehouse.with_name(warehouse.name + ".building").exists()
+    code, out, err = _run(warehouse, env)  # the lock is free: the next run starts at once
+    assert code == 0, out + err

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from ..cluster.features import TextFeatures, text_features
 from ..extract.metadata import dateline_prefix
 from ..extract.records import Article
+from ..processes import die_with_parent
 from . import nlp as nlp_models
 from .entities import Mention, mentions_from_doc
 from .quotes import Quote, extract_quotes
@@ -138,6 +139,7 @@ def _annotate_chunk(articles: list[Article]) -> list[Annotation]:
 
 
 def _load_in_worker(model: str | None) -> None:
+    die_with_parent()  # a stopped or killed run takes its workers with it
     _pipeline(model)  # at start-up, not on the first chunk
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import DBT_DIR
+from ..processes import die_with_parent
 
 
 class DbtBuildError(RuntimeError):
@@ -52,18 +53,7 @@ def dbt_command(args: list[str], target_path: Path | None = None) -> list[str]:
 
 def run_dbt(args: list[str], warehouse: Path, target_path: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(dbt_command(args, target_path), env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True,
-                          preexec_fn=_die_with_parent)
-
-
-def _die_with_parent() -> None:
-    """Linux: dbt is killed if the run dies, so no orphan keeps writing beside a working
-    copy that the next run will rebuild."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-    except OSError:
-        pass
+                          preexec_fn=die_with_parent)
 
 
 def project_fingerprint() -> str:
