@@ -81,12 +81,13 @@ def _preflight(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path
 
 def cmd_run(args: argparse.Namespace) -> int:
     quiet_prefect()
-    from .load.publish import RunInProgress, run_lock
+    from .load.publish import RunInProgress, WarehouseHeld, run_lock, wait_for_no_writer
 
     settings = _settings()
     source, warehouse = _preflight(args, settings)
     try:
         with run_lock(warehouse, settings.lock_timeout_seconds):  # held again by the flow: re-entrant
+            wait_for_no_writer(warehouse, settings.lock_timeout_seconds)
             print("newsroom: starting the flow (imports and Prefect's local API take a few seconds)",
                   file=sys.stderr, flush=True)
             from .pipeline import configured_ingest  # imports Prefect: after the checks
@@ -99,6 +100,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return 1
     except RunInProgress as exc:
         raise Refusal(str(exc), 3) from None
+    except WarehouseHeld as exc:
+        raise Refusal(str(exc), 4) from None
     print(f"run {result['run_id']}: {result['status']}: {result['files_seen']} files seen, "
           f"{result['articles_loaded']} new articles, {result['articles_skipped']} already loaded, "
           f"{result['rejected_inputs']} rejected")

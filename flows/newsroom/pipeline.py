@@ -273,6 +273,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     flow_run_id = flow_run.get_id()
     with publish.run_lock(target, settings.lock_timeout_seconds):
+        publish.wait_for_no_writer(target, settings.lock_timeout_seconds)  # before any work, not after it
         work = publish.prepare_working_copy(target)
         con = warehouse.connect(work)
         warehouse.ensure_schema(con)
@@ -280,20 +281,20 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
         con.close()
         try:
             _ingest_into(work, input_path, settings, report, date.today())
+            _stop_annotation_workers()
+            report.status = "success"
+            con = warehouse.connect(work)
+            warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds,
+                                 dbt_fingerprint=report.dbt_fingerprint)
+            con.execute("checkpoint")
+            con.close()
+            publish.publish(target, settings.lock_timeout_seconds)
         except BaseException as exc:
             _stop_annotation_workers()
             report.status, report.error = "failed", f"{type(exc).__name__}: {exc}"
             publish.discard_working_copy(target)
             _record_failed_run(target, report, flow_run_id, input_path, traceback.format_exc())
             raise
-        _stop_annotation_workers()
-        report.status = "success"
-        con = warehouse.connect(work)
-        warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds,
-                             dbt_fingerprint=report.dbt_fingerprint)
-        con.execute("checkpoint")
-        con.close()
-        publish.publish(target)
         Progress().stage(f"published {target}")
     create_markdown_artifact(markdown=run_report(report, input_path), key="ingest-run-report",
                              description="Files seen, articles loaded, rejections with reasons, stories, stage times")

@@ -97,3 +97,23 @@ def test_a_run_on_a_terminal_shows_stage_lines_and_progress_bars(tmp_path):
     assert "read: 100%" in text and "2/2" in text  # the files bar, drawn in place
     assert "annotated: 2 article" in text and "\r" in text
     assert "run " in text and "success: 2 files seen" in text
+
+
+def test_a_warehouse_open_for_writing_elsewhere_is_refused_and_keeps_the_writers_rows(tmp_path):
+    import duckdb
+
+    warehouse = tmp_path / "news.duckdb"
+    code = ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "con.execute('create table notes (n int)'); con.execute('insert into notes values (1), (2)'); "
+            "print('ready', flush=True); time.sleep(120)")
+    writer = subprocess.Popen([sys.executable, "-c", code, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        result = _newsroom(tmp_path, "run", "--input", str(SAMPLE), "--warehouse", str(warehouse))
+    finally:
+        writer.kill()
+        writer.wait()
+    _refused(result, 4, "open for writing in another process")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from notes").fetchone()[0] == 2
+    con.close()

@@ -1,6 +1,8 @@
 """Building in a working copy, publishing by atomic rename, one run at a time."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -42,13 +44,24 @@ def test_leftover_working_copy_of_a_dead_run_is_discarded(tmp_path):
 
 
 def test_second_run_is_refused_with_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+
     warehouse = tmp_path / "news.duckdb"
-    with publish.run_lock(warehouse):
+    code = ("import sys, time; from pathlib import Path; from newsroom.load import publish\n"
+            "with publish.run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(publish.RunInProgress, match="another run is building"):
             with publish.run_lock(warehouse, timeout_seconds=0.6):
                 pass
+    finally:
+        holder.kill()
+        holder.wait()
     with publish.run_lock(warehouse):  # released: the next run gets it
-        pass
+        with publish.run_lock(warehouse):  # and the same process may take it again (the CLI, then the flow)
+            pass
 
 
 def test_publishing_an_unclean_working_copy_is_refused(tmp_path):
@@ -58,3 +71,44 @@ def test_publishing_an_unclean_working_copy_is_refused(tmp_path):
     work.with_name(work.name + ".wal").write_bytes(b"x")
     with pytest.raises(RuntimeError, match="write-ahead log"):
         publish.publish(warehouse)
+
+
+def _writer(path: Path):
+    """Another process holding a read-write DuckDB connection on `path`, with a row of its own."""
+    import subprocess
+    import sys
+
+    code = ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "con.execute('create table if not exists analyst_notes (note varchar)'); "
+            "con.execute(\"insert into analyst_notes values ('mine')\"); print('ready', flush=True); time.sleep(120)")
+    process = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    return process
+
+
+def test_publishing_waits_for_no_writer_and_never_replaces_a_file_held_for_writing(tmp_path):
+    import duckdb
+
+    from newsroom.load.publish import WarehouseHeld, publish, wait_for_no_writer, work_path, writer_holding
+
+    warehouse = tmp_path / "news.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    reader = duckdb.connect(str(warehouse), read_only=True)  # in this process: readers never block
+    reader.close()
+    assert not writer_holding(warehouse)
+    writer = _writer(warehouse)
+    try:
+        assert writer_holding(warehouse)
+        duckdb.connect(str(work_path(warehouse))).close()
+        with pytest.raises(WarehouseHeld, match="open for writing in another process"):
+            publish(warehouse, timeout_seconds=1)
+        assert work_path(warehouse).exists()  # nothing replaced
+    finally:
+        writer.kill()
+        writer.wait()
+    wait_for_no_writer(warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select note from analyst_notes").fetchall() == [("mine",)]  # the writer's row kept
+    con.close()
+    publish(warehouse)
+    assert not warehouse.with_name("news.duckdb.wal").exists()

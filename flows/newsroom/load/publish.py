@@ -25,6 +25,43 @@ class RunInProgress(RuntimeError):
     pass
 
 
+class WarehouseHeld(RuntimeError):
+    """Another process has the published warehouse open for writing (DuckDB's lock)."""
+
+
+def writer_holding(warehouse: Path) -> bool:
+    """Whether another process holds DuckDB's write lock on the file. DuckDB takes a POSIX
+    record lock on the whole file: exclusive for a read-write connection, shared for a
+    read-only one, so a shared lock that cannot be had means a writer. (POSIX locks are
+    per process: this process must not have the file open itself.)"""
+    try:
+        handle = open(warehouse, "rb")
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+        return False
+    except OSError:
+        return True
+    finally:
+        handle.close()
+
+
+def wait_for_no_writer(warehouse: Path, timeout_seconds: float = 0) -> None:
+    """Return once no other process writes to the published warehouse, or raise after
+    timeout_seconds: replacing a file that a read-write connection holds would lose what it
+    wrote, and its write-ahead log would then be replayed against the new file."""
+    deadline = time.monotonic() + timeout_seconds
+    while writer_holding(warehouse):
+        if time.monotonic() >= deadline:
+            raise WarehouseHeld(
+                f"{warehouse} is open for writing in another process (a read-write DuckDB connection); "
+                "close it (analysts: open it read-only, and keep tables of your own in another file) "
+                "or set NEWSROOM_LOCK_TIMEOUT to wait")
+        time.sleep(0.5)
+
+
 def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
@@ -93,14 +130,19 @@ def prepare_working_copy(warehouse: Path) -> Path:
     return work
 
 
-def publish(warehouse: Path) -> None:
+def publish(warehouse: Path, timeout_seconds: float = 0) -> None:
     """Atomically replace the published warehouse with the working copy (same directory,
-    so the rename is atomic). The working copy must be closed and checkpointed."""
+    so the rename is atomic), once no other process writes to it. The working copy must be
+    closed and checkpointed."""
     work = work_path(warehouse)
     wal = work.with_name(work.name + ".wal")
     if wal.exists():
         raise RuntimeError(f"{work} still has a write-ahead log: close and checkpoint it before publishing")
+    wait_for_no_writer(warehouse, timeout_seconds)
     os.replace(work, warehouse)
+    # A log left beside the published file by a writer that died belongs to the old file:
+    # replayed against the new one, it fails ("checkpoint iteration does not match").
+    warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
     directory = os.open(warehouse.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
