@@ -124,7 +124,7 @@ def mentions_from_doc(doc, text: str | None = None) -> list[Mention]:
         if end - start < 2 or not any(ch.isalpha() for ch in text[start:end]):
             continue
         mentions.append(Mention(start, end, text[start:end], ent.label_))
-    return canonicalise(propagate(without_common_nouns(mentions, text), text), text)
+    return canonicalise(propagate(without_common_nouns(mentions, doc, text), text), text)
 
 
 _SENTENCE_END = ".!?:;\n"
@@ -138,12 +138,29 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
-def without_common_nouns(mentions: list[Mention], text: str) -> list[Mention]:
-    """PERSON mentions the article never uses as a name: the small model tags capitalised
-    common nouns at the start of a sentence ("Almond growers say ...", "Reservoirs across
-    the region hold ...") and lowercase phrases ("harbour bridge"). A one-word name counts
-    as a name where the article writes it capitalised inside a sentence or with a first name
-    or title (another PERSON mention containing it); otherwise it is dropped."""
+def _used_as_common_noun(doc, text: str, surface: str, occurrences: list[tuple[int, int]]) -> bool:
+    """Evidence that a capitalised word opening sentences is a common noun: the article also
+    writes it in lowercase ("Almond growers ... almonds"), it has a plural ending
+    ("Reservoirs"), or it modifies a lowercase noun ("Almond growers")."""
+    lower = surface.lower()
+    if re.search(rf"\b{re.escape(lower)}s?\b", text):
+        return True
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is", "'s", "’s")):
+        return True
+    for start, end in occurrences:
+        span = doc.char_span(start, end)
+        if span is not None and span.root.dep_ == "compound" and span.root.head.is_lower:
+            return True
+    return False
+
+
+def without_common_nouns(mentions: list[Mention], doc, text: str) -> list[Mention]:
+    """PERSON mentions that are no name: the small model tags lowercase phrases ("harbour
+    bridge") and capitalised common nouns at the start of a sentence ("Almond growers say
+    ...", "Reservoirs across the region hold ..."). A one-word PERSON is dropped where every
+    occurrence opens a sentence, no fuller PERSON name in the article contains it, and the
+    word reads as a common noun (_used_as_common_noun); a surname opening a sentence ("Kim
+    later flew to Tokyo") stays a person, for the story's full name to claim it."""
     persons = {m.mention_text for m in mentions if m.label == "PERSON"}
     in_longer = {w for p in persons if len(p.split()) > 1 for w in p.split()}
     dropped = set()
@@ -151,8 +168,11 @@ def without_common_nouns(mentions: list[Mention], text: str) -> list[Mention]:
         words = surface.split()
         if not any(w[:1].isupper() for w in words):
             dropped.add(surface)
-        elif len(words) == 1 and surface not in in_longer and all(
-                _starts_sentence(text, s) for s, _ in _whole_word_occurrences(text, surface)):
+            continue
+        if len(words) != 1 or surface in in_longer:
+            continue
+        occurrences = list(_whole_word_occurrences(text, surface))
+        if all(_starts_sentence(text, s) for s, _ in occurrences) and _used_as_common_noun(doc, text, surface, occurrences):
             dropped.add(surface)
     return [m for m in mentions if not (m.label == "PERSON" and m.mention_text in dropped)]
 
