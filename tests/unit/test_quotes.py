@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 
+import pytest
+
 from newsroom.annotate.entities import mentions_from_doc
 from newsroom.annotate.quotes import extract_quotes, quoted_spans
 
@@ -191,3 +193,35 @@ def test_a_long_object_of_say_is_what_was_said(nlp):
     assert quote.quote_text.startswith("the Republican populist movement") and quote.quote_text.endswith("human nature")
     # a short object is no content: "said a prayer", "says goodbye"
     assert not [q for q in quotes_of(nlp, "The pastor said a short prayer for the victims.") if q.cue_text == "said"]
+
+
+def _hostile(kind: str, n: int) -> str:
+    if kind == "official":  # every sentence a cue, a description and a pronoun to resolve
+        return " ".join(f"The official said the plan {i} would work. He said it again." for i in range(n))
+    if kind == "marks":  # a page made of quotation marks
+        return " ".join(f'"a{i}" "b" said Kim. "c' for i in range(n))
+    return " ".join(f"Senator Lee{i % 50} Park said: “Vote {i}.” Park{i % 50} added, “No.”" for i in range(n))
+
+
+@pytest.mark.parametrize("kind", ["official", "marks", "names"])
+def test_per_article_work_grows_linearly_with_the_text(nlp, kind):
+    """Mentions, quotes and clustering features on a text and on one twice as long: the
+    time ratio (best of three, same process) is about 2 when linear and 4 when quadratic
+    (a 50 KB page of quotation marks took 407 s). A ratio, never an absolute time."""
+    import time
+
+    from newsroom.cluster.features import text_features
+
+    def best_time(text: str) -> float:
+        doc = nlp(text)
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            extract_quotes(doc, mentions_from_doc(doc))
+            text_features(text)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    size = {"official": 1000, "marks": 2000, "names": 600}[kind]
+    ratio = best_time(_hostile(kind, 2 * size)) / best_time(_hostile(kind, size))
+    assert ratio < 3.0, f"{kind}: doubling the text multiplied the time by {ratio:.2f}"

@@ -138,12 +138,12 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
-def _used_as_common_noun(doc, text: str, surface: str, occurrences: list[tuple[int, int]]) -> bool:
+def _used_as_common_noun(doc, words: set[str], surface: str, occurrences: list[tuple[int, int]]) -> bool:
     """Evidence that a capitalised word opening sentences is a common noun: the article also
     writes it in lowercase ("Almond growers ... almonds"), it has a plural ending
     ("Reservoirs"), or it modifies a lowercase noun ("Almond growers")."""
     lower = surface.lower()
-    if re.search(rf"\b{re.escape(lower)}s?\b", text):
+    if lower in words or lower + "s" in words:
         return True
     if lower.endswith("s") and not lower.endswith(("ss", "us", "is", "'s", "’s")):
         return True
@@ -163,7 +163,7 @@ def without_common_nouns(mentions: list[Mention], doc, text: str) -> list[Mentio
     later flew to Tokyo") stays a person, for the story's full name to claim it."""
     persons = {m.mention_text for m in mentions if m.label == "PERSON"}
     in_longer = {w for p in persons if len(p.split()) > 1 for w in p.split()}
-    dropped = set()
+    dropped, words_of_text = set(), None
     for surface in persons:
         words = surface.split()
         if not any(w[:1].isupper() for w in words):
@@ -172,8 +172,10 @@ def without_common_nouns(mentions: list[Mention], doc, text: str) -> list[Mentio
         if len(words) != 1 or surface in in_longer:
             continue
         occurrences = list(_whole_word_occurrences(text, surface))
-        if all(_starts_sentence(text, s) for s, _ in occurrences) and _used_as_common_noun(doc, text, surface, occurrences):
-            dropped.add(surface)
+        if all(_starts_sentence(text, s) for s, _ in occurrences):
+            words_of_text = words_of_text or set(re.findall(r"\w+", text))  # once, and only if needed
+            if _used_as_common_noun(doc, words_of_text, surface, occurrences):
+                dropped.add(surface)
     return [m for m in mentions if not (m.label == "PERSON" and m.mention_text in dropped)]
 
 
@@ -197,7 +199,7 @@ def propagate(mentions: list[Mention], text: str) -> list[Mention]:
     untagged occurrences in the same article (whole words, same spelling), and so is the
     last word of a person's full name written alone ("Ray Castillo ... Castillo said"),
     which the small model often misses after the first mention."""
-    taken = sorted((m.start_char, m.end_char) for m in mentions)
+    taken = [(m.start_char, m.end_char) for m in mentions]
     added = []
     surfaces = {m.mention_text: m.label for m in mentions if len(m.mention_text) >= 3 and m.mention_text[0].isupper()}
     labels = {surface: Counter(m.label for m in mentions if m.mention_text == surface).most_common(1)[0][0]
@@ -206,10 +208,13 @@ def propagate(mentions: list[Mention], text: str) -> list[Mention]:
         words = m.mention_text.split()
         if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][0].isupper():
             labels.setdefault(words[-1], "PERSON")
+    covered = bytearray(len(text) + 1)  # characters inside a mention: one lookup per occurrence, not a scan
+    for s, e in taken:
+        covered[s:e] = b"\x01" * (e - s)
     for surface in sorted(labels, key=len, reverse=True):
         for span in _whole_word_occurrences(text, surface):
-            if any(s < span[1] and span[0] < e for s, e in taken):
+            if any(covered[span[0]:span[1]]):
                 continue
-            taken.append(span)
+            covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
             added.append(Mention(span[0], span[1], surface, labels[surface]))
     return sorted(mentions + added, key=lambda m: m.start_char)

@@ -16,6 +16,8 @@ Nothing here raises on odd input: an unmatched mark simply ends at the paragraph
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .entities import Mention
@@ -372,15 +374,24 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     text = doc.text if text is None else text  # doc.text joins every token: once per article
     used: set[int] = set()
     found: list[_Attribution] = []
+    # Spans are sorted and disjoint: looked up by bisection, not scanned once per cue (a page
+    # made of quotation marks made that quadratic).
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+
+    def inside_a_span(position: int) -> bool:
+        k = bisect_right(starts, position) - 1
+        return k >= 0 and position < ends[k]
+
     for sent in doc.sents:
         sent_range = (sent.start_char, sent.end_char)
+        overlapping = range(bisect_right(ends, sent.start_char), bisect_left(starts, sent.end_char))
         for cue in sent:
-            if not _is_cue(cue) or any(s <= cue.idx < e for s, e in spans):
+            if not _is_cue(cue) or inside_a_span(cue.idx):
                 continue
             subject = _subject(cue)
-            if subject is None or any(s <= subject.idx < e for s, e in spans):
+            if subject is None or inside_a_span(subject.idx):
                 continue
-            in_sentence = [k for k, span in enumerate(spans) if k not in used and _overlaps(span, sent_range)]
+            in_sentence = [k for k in overlapping if k not in used and _overlaps(spans[k], sent_range)]
             parts = _around_parenthetical(cue)
             content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
             if in_sentence:
@@ -407,29 +418,37 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
                     found.append(_Attribution(cue, subject, spans[k], "direct"))
     # A quotation with no cue of its own continues the speaker of the quotation just before
     # it (a quote running over paragraphs, or a speaker quoted twice in a row).
+    by_end = sorted((a.content[1], n) for n, a in enumerate(found))  # (end, position in found)
     for k, span in enumerate(spans):
         if k in used or _alpha(text[span[0] : span[1]]) < 20:
             continue
-        before = [a for a in found if a.content[1] <= span[0] and span[0] - a.content[1] < 400]
-        if before:
-            prev = max(before, key=lambda a: a.content[1])
+        j = bisect_right(by_end, (span[0], len(found))) - 1  # the attribution ending last before it
+        if j >= 0 and span[0] - by_end[j][0] < 400:
+            prev = found[by_end[bisect_left(by_end, (by_end[j][0], -1))][1]]  # on a tie, the first found
             found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
+            insort(by_end, (span[1], len(found) - 1))
             used.add(k)
     found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
-    found = [a for a in found if not _is_other_attribution(a, found)]
+    cues = sorted((a.cue.idx, a.cue.idx + len(a.cue.text), n) for n, a in enumerate(found))
+    found = [a for n, a in enumerate(found) if not _is_other_attribution(n, a, cues)]
     found.sort(key=lambda a: a.content)
     return [_trimmed(a, text) for a in _join_split_quotes(found, text)]
 
 
-def _is_other_attribution(candidate: _Attribution, found: list[_Attribution]) -> bool:
+def _is_other_attribution(n: int, candidate: _Attribution, cues: list[tuple[int, int, int]]) -> bool:
     """A reported 'content' that ends at another attribution's cue is that attribution's
     speaker and cue ("Council member Dana Whitcombe, who sits on the board, said"), read by
-    the parser as the object of a verb in what she said; it reports nothing."""
+    the parser as the object of a verb in what she said; it reports nothing. `cues` holds
+    (start, end, position in found) of every cue, sorted."""
     if candidate.quote_type == "direct":
         return False
     start, end = candidate.content
-    return any(other is not candidate and start <= other.cue.idx < end <= other.cue.idx + len(other.cue.text) + 1
-               for other in found)
+    k = bisect_left(cues, (start, -1, -1))
+    while k < len(cues) and cues[k][0] < end:  # cues inside the content; a cue is a word or two
+        if cues[k][2] != n and end <= cues[k][1] + 1:
+            return True
+        k += 1
+    return False
 
 
 def _trimmed(attribution: _Attribution, text: str) -> _Attribution:
@@ -509,11 +528,27 @@ def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attributio
     return joined
 
 
-def _mention_at(mentions: list[Mention], start: int, end: int) -> Mention | None:
-    for mention in mentions:
-        if mention.start_char <= start and end <= mention.end_char + 2:
-            return mention
-    return None
+class _Mentions:
+    """An article's entity mentions (sorted by offset, disjoint) looked up by bisection: a
+    scan per quote was quadratic in a long page of quotes and names."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        self.starts = [m.start_char for m in mentions]
+        self.ends = [m.end_char for m in mentions]
+
+    def at(self, start: int, end: int) -> Mention | None:
+        """The mention holding the span (its end may fall two characters short: "Kim's")."""
+        k = bisect_left(self.ends, end - 2)
+        if k < len(self.mentions) and self.starts[k] <= start:
+            return self.mentions[k]
+        return None
+
+    def within(self, start: int, end: int):
+        """The mentions inside [start, end), in order."""
+        for k in range(bisect_left(self.starts, start), bisect_left(self.starts, end)):
+            if self.ends[k] <= end:
+                yield self.mentions[k]
 
 
 def _kind(head_text: str, mention: Mention | None, pronoun_unresolved: bool) -> str:
@@ -534,18 +569,42 @@ def _kind(head_text: str, mention: Mention | None, pronoun_unresolved: bool) -> 
     return "other"
 
 
-def _earlier_description(doc, subject) -> list | None:
-    """For 'the official': the longest earlier phrase with the same head noun."""
-    best = None
-    for token in doc[: subject.i]:
-        if token.lower_ != subject.lower_ or token.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr"):
-            continue
-        tokens = phrase_tokens(token)
-        if best is None or len(tokens) > len(best):
-            best = tokens
-    if best is not None and len(best) > len(phrase_tokens(subject)):
-        return best
-    return None
+_DESCRIPTION_DEPS = ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr")
+
+
+class _Descriptions:
+    """For 'the official': the longest earlier phrase with the same head noun. The doc's
+    candidate heads are indexed once per word asked for, each with the longest phrase up to
+    it, instead of every earlier token scanned for every quote (quadratic in a long page)."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self._heads: dict[str, list] | None = None
+        self._best: dict[str, tuple[list[int], list]] = {}
+
+    def _prefix_best(self, word: str) -> tuple[list[int], list]:
+        if word not in self._best:
+            if self._heads is None:
+                self._heads = defaultdict(list)
+                for token in self.doc:
+                    if token.dep_ in _DESCRIPTION_DEPS:
+                        self._heads[token.lower_].append(token)
+            positions, best_so_far, best = [], [], None
+            for token in self._heads.get(word, []):
+                tokens = phrase_tokens(token)
+                if best is None or len(tokens) > len(best):
+                    best = tokens
+                positions.append(token.i)
+                best_so_far.append(best)
+            self._best[word] = (positions, best_so_far)
+        return self._best[word]
+
+    def earlier(self, subject) -> list | None:
+        positions, best_so_far = self._prefix_best(subject.lower_)
+        k = bisect_left(positions, subject.i) - 1
+        if k >= 0 and len(best_so_far[k]) > len(phrase_tokens(subject)):
+            return best_so_far[k]
+        return None
 
 
 def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> list[Quote]:
@@ -553,26 +612,25 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
     spans = quoted_spans(text)
     quotes: list[Quote] = []
     resolved_speakers: list[tuple[int, list, Mention | None]] = []  # (cue position, phrase, entity)
+    descriptions, index = _Descriptions(doc), _Mentions(mentions)
     for attribution in attribute(doc, spans, text):
         subject = attribution.subject
         written = phrase_tokens(subject)
-        phrase, entity = written, _mention_at(mentions, *_span_chars([subject]))
+        phrase, entity = written, index.at(*_span_chars([subject]))
         unresolved = False
         if subject.lower_ in PRONOUNS and len(written) == 1:
             phrase, entity = _resolve_pronoun(subject, resolved_speakers, mentions)
             unresolved = phrase is None
             phrase = phrase or written
         elif entity is None and any(t.lower_ in ("the", "this", "that", "these") for t in written[:1]):
-            fuller = _earlier_description(doc, subject)
+            fuller = descriptions.earlier(subject)
             if fuller is not None:
                 phrase = fuller
         head = next((t for t in phrase if t.lower_ == subject.lower_), subject) if phrase is not written else subject
-        entity = entity or _mention_at(mentions, head.idx, head.idx + len(head.text))
+        entity = entity or index.at(head.idx, head.idx + len(head.text))
         p_start, p_end = _span_chars(phrase)
-        affiliation = next(
-            (m.canonical_name for m in mentions if p_start <= m.start_char and m.end_char <= p_end and m is not entity and m.label != "PERSON"),
-            None,
-        )
+        affiliation = next((m.canonical_name for m in index.within(p_start, p_end) if m is not entity and m.label != "PERSON"),
+                           None)
         resolved_speakers.append((attribution.cue.idx, phrase, entity))
         start, end = attribution.content
         w_start, w_end = _span_chars(written)
