@@ -161,3 +161,14 @@ def test_ids_are_stored_without_control_characters():
     ids = [d.external_id for d in _jsonl_documents(lines, "feed", {"source_path": "feed.jsonl", "encoding": "utf-8",
                                                                     "encoding_guessed": False})]
     assert ids == ["a b", "line break", "../../etc/x", "feed:4"]
+
+
+def test_an_oversized_json_lines_record_costs_only_itself(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    good = json.dumps({"id": "ok", "text": "A short story about a council vote."})
+    huge = json.dumps({"id": "huge", "text": "word " * 5000})
+    path.write_text("\n".join([good, huge, good.replace('"ok"', '"ok2"')]) + "\n")
+    items = list(read_documents(path, max_bytes=2000))  # the file is larger than the limit
+    assert [d.external_id for d in items if isinstance(d, RawDocument)] == ["ok", "ok2"]
+    (rejected,) = [r for r in items if isinstance(r, Rejection)]
+    assert rejected.reason == "record_too_large" and rejected.source_path.endswith("#L2")

@@ -168,6 +168,9 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[R
     if suffix not in SUPPORTED:
         yield Rejection(source, "unsupported_format", f"extension {suffix or '(none)'} is not .txt, .html, .htm or .jsonl")
         return
+    if suffix in JSONL_SUFFIXES:  # a record at a time: one oversized line costs only itself
+        yield from _jsonl_file(path, max_bytes)
+        return
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -192,9 +195,7 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[R
 
     stem = path.stem
     common = dict(source_path=source, encoding=encoding, encoding_guessed=guessed)
-    if suffix in JSONL_SUFFIXES:
-        yield from _jsonl_documents(text, stem, common)
-    elif suffix in HTML_SUFFIXES:
+    if suffix in HTML_SUFFIXES:
         yield RawDocument(external_id=stem, input_format="html", html=text, **common)
     else:
         header_date, body = split_seed_header(text)
@@ -221,45 +222,80 @@ def split_seed_header(text: str) -> tuple[str | None, str]:
     return match.group(1), text[match.end():]
 
 
+def _jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
+    """A JSON Lines file read a line at a time (files of any size: the limit applies to each
+    record), each line decoded on its own (UTF-8, else guessed like a page)."""
+    source = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Rejection(source, "unreadable", exc.strerror or str(exc))
+        return
+    seen_any = False
+    with handle:
+        head = handle.read(8)
+        for magic, name in _BINARY_MAGIC.items():
+            if head.startswith(magic):
+                yield Rejection(source, "binary_file", f"looks like a {name}")
+                return
+        handle.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
+        for lineno, raw in enumerate(handle, start=1):
+            where = f"{source}#L{lineno}"
+            if len(raw) > max_bytes:
+                seen_any = True
+                yield Rejection(where, "record_too_large", f"line {lineno}: {len(raw)} bytes exceeds the limit of {max_bytes}")
+                continue
+            if not raw.strip():
+                continue
+            seen_any = True
+            try:
+                line, encoding, guessed, _ = decode_bytes(raw)
+            except DecodeError as exc:
+                yield Rejection(where, exc.reason, f"line {lineno}: {exc.detail}", content_id(raw.decode("latin-1")))
+                continue
+            common = {"source_path": source, "encoding": encoding, "encoding_guessed": guessed}
+            yield _jsonl_record(line.strip("\r\n"), lineno, path.stem, common)
+    if not seen_any:
+        yield Rejection(source, "empty_file", "no records")
+
+
 def _jsonl_documents(text: str, stem: str, common: dict) -> Iterator[RawDocument | Rejection]:
-    source = common["source_path"]
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source}#L{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Rejection(where, "invalid_json", f"line {lineno}: {exc.msg} at column {exc.colno}", content_id(line))
-            continue
-        if not isinstance(record, dict):
-            yield Rejection(where, "invalid_record", f"line {lineno}: expected an object, got {type(record).__name__}", content_id(line))
-            continue
-        body_field = "text" if record.get("text") not in (None, "") else "html"
-        body = record.get(body_field)
-        if body is None or body == "":
-            yield Rejection(where, "missing_field", f"line {lineno}: needs a non-empty 'text' or 'html'", content_id(line))
-            continue
-        bad = [k for k in ("text", "html", "url", "date", "outlet", "title") if record.get(k) is not None and not isinstance(record[k], str)]
-        if bad or not isinstance(record.get("id", ""), (str, int)):
-            fields = bad or ["id"]
-            yield Rejection(where, "invalid_field_type", f"line {lineno}: {', '.join(fields)} must be a string", content_id(line))
-            continue
-        if not body.strip():
-            yield Rejection(where, "empty_file", f"line {lineno}: {body_field} is whitespace only", content_id(line))
-            continue
-        external_id = clean_id(str(record["id"])) if record.get("id") not in (None, "") else ""
-        external_id = external_id or f"{stem}:{lineno}"
-        yield RawDocument(
-            external_id=external_id,
-            input_format="jsonl",
-            text=body if body_field == "text" else None,
-            html=body if body_field == "html" else None,
-            url=record.get("url"),
-            date=record.get("date"),
-            outlet=record.get("outlet"),
-            title=record.get("title"),
-            source_path=where,
-            encoding=common["encoding"],
-            encoding_guessed=common["encoding_guessed"],
-        )
+        if line.strip():
+            yield _jsonl_record(line, lineno, stem, common)
+
+
+def _jsonl_record(line: str, lineno: int, stem: str, common: dict) -> RawDocument | Rejection:
+    source = common["source_path"]
+    where = f"{source}#L{lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejection(where, "invalid_json", f"line {lineno}: {exc.msg} at column {exc.colno}", content_id(line))
+    if not isinstance(record, dict):
+        return Rejection(where, "invalid_record", f"line {lineno}: expected an object, got {type(record).__name__}", content_id(line))
+    body_field = "text" if record.get("text") not in (None, "") else "html"
+    body = record.get(body_field)
+    if body is None or body == "":
+        return Rejection(where, "missing_field", f"line {lineno}: needs a non-empty 'text' or 'html'", content_id(line))
+    bad = [k for k in ("text", "html", "url", "date", "outlet", "title") if record.get(k) is not None and not isinstance(record[k], str)]
+    if bad or not isinstance(record.get("id", ""), (str, int)):
+        fields = bad or ["id"]
+        return Rejection(where, "invalid_field_type", f"line {lineno}: {', '.join(fields)} must be a string", content_id(line))
+    if not body.strip():
+        return Rejection(where, "empty_file", f"line {lineno}: {body_field} is whitespace only", content_id(line))
+    external_id = clean_id(str(record["id"])) if record.get("id") not in (None, "") else ""
+    external_id = external_id or f"{stem}:{lineno}"
+    return RawDocument(
+        external_id=external_id,
+        input_format="jsonl",
+        text=body if body_field == "text" else None,
+        html=body if body_field == "html" else None,
+        url=record.get("url"),
+        date=record.get("date"),
+        outlet=record.get("outlet"),
+        title=record.get("title"),
+        source_path=where,
+        encoding=common["encoding"],
+        encoding_guessed=common["encoding_guessed"],
+    )
