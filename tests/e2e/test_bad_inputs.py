@@ -3,6 +3,7 @@ in ops.rejected_inputs with a reason, the run finishes, and every good article i
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import os
 import shutil
@@ -32,7 +33,7 @@ def corpus(prefect_harness, tmp_path_factory):
     (inbox / "cp1252.txt").write_bytes(("Caf\u00e9 " + STORY.replace("officials", "the caf\u00e9\u2019s owners")).encode("cp1252"))
     (inbox / "bad_utf8.txt").write_bytes(("Z\u00fcrich " + STORY).encode() + b"\xff\xfe\xc3")
     (inbox / "nul_bytes.txt").write_bytes(("Dam " + STORY).encode().replace(b"bridge", b"bri\x00dge"))
-    (inbox / "too_big.txt").write_text("Big " + STORY * 400)
+    (inbox / "too_big.txt").write_text("Big " + STORY * 12_000)  # over the 2 MiB limit set below
     (inbox / "one_long_line.txt").write_text(("Long " + STORY.replace("\n", " ")) * 3)
     (inbox / "bad_date.txt").write_text(" date 2022-13-45 Quake " + STORY)
     (inbox / "future_date.txt").write_text(" date 2999-01-01 Fire " + STORY)
@@ -54,12 +55,31 @@ def corpus(prefect_harness, tmp_path_factory):
     (inbox / "x.txt" / "nested.txt").write_text("Nested " + STORY)
     (inbox / "loop").symlink_to(inbox)
     (inbox / "dangling.txt").symlink_to(root / "missing.txt")
+    # hostile inputs: each loaded or recorded, in bounded time, costing nothing else
+    (inbox / "passwd.txt").symlink_to("/etc/passwd")  # outside the input folder: never read
+    (inbox / "deep.html").write_text("<html><body>" + "<div>" * 100_000 + f"<p>Deep {STORY}</p>" + "</div>" * 100_000)
+    (inbox / "bomb.html").write_bytes(gzip.compress(b"<html><body>" + b"a" * 50_000_000))
+    entities = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(2, 10))
+    (inbox / "laughs.html").write_text(f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{entities}]>'
+                                       f"<html><body><p>&lol9;</p><p>Laughs {STORY}</p></body></html>")
+    (inbox / "xxe.html").write_text('<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                                    f"<html><body><p>&xxe;</p><p>Entity {STORY}</p></body></html>")
+    os.mkfifo(inbox / "fifo.txt")  # reading it would block the run for ever
+    (inbox / "records.jsonl").write_text("\n".join([
+        json.dumps({"id": "../../etc/x\x00\nbad", "text": "Harbour " + STORY}),  # separators, NUL, newline
+        json.dumps({"id": "huge", "text": "Huge " + STORY * 12_000}),  # over the limit: only this record
+        json.dumps({"id": "after-huge", "text": "Pier " + STORY}),
+    ]))
+    tiny = inbox / "tiny"
+    tiny.mkdir()
+    for n in range(2000):
+        (tiny / f"t{n}.txt").write_text(f"note {n}")
 
     from newsroom.pipeline import ingest
 
     warehouse = root / "news.duckdb"
     previous = os.environ.get("NEWSROOM_MAX_FILE_BYTES")
-    os.environ["NEWSROOM_MAX_FILE_BYTES"] = str(64 * 1024)
+    os.environ["NEWSROOM_MAX_FILE_BYTES"] = str(2 * 1024 * 1024)
     try:
         result = ingest(input_path=str(inbox), warehouse_path=str(warehouse))
     finally:
@@ -90,7 +110,8 @@ def test_every_good_article_is_loaded(corpus):
     names = {_name(p) for p in loaded}
     assert {"seed_original.txt", "seed_rewrite.txt", "utf16.txt", "cp1252.txt", "bad_utf8.txt", "nul_bytes.txt",
             "one_long_line.txt", "bad_date.txt", "future_date.txt", "sql_chars.txt", "truncated.html",
-            "nested.txt", "feed.jsonl#L1", "feed.jsonl#L6", "feed.jsonl#L7"} <= names
+            "nested.txt", "feed.jsonl#L1", "feed.jsonl#L6", "feed.jsonl#L7", "deep.html", "xxe.html",
+            "records.jsonl#L1", "records.jsonl#L3"} <= names
 
 
 @pytest.mark.parametrize("name, reason", [
@@ -98,7 +119,8 @@ def test_every_good_article_is_loaded(corpus):
     ("random.html", "binary_file"), ("too_big.txt", "file_too_large"), ("index.html", "no_article_body"),
     ("feed.jsonl#L2", "invalid_json"), ("feed.jsonl#L3", "missing_field"), ("feed.jsonl#L4", "invalid_field_type"),
     ("feed.jsonl#L5", "invalid_record"), ("notes.pdf", "unsupported_format"), ("dangling.txt", "unreadable"),
-    ("loop", "symlink_loop"),
+    ("loop", "symlink_loop"), ("passwd.txt", "outside_input"), ("bomb.html", "binary_file"),
+    ("fifo.txt", "unsupported_format"), ("records.jsonl#L2", "record_too_large"), ("t1999.txt", "no_article_body"),
 ])
 def test_bad_input_is_recorded_with_its_reason(corpus, name, reason):
     _, _, _, rejected, _ = corpus
@@ -130,3 +152,22 @@ def test_decoding_and_dates_are_handled(corpus):
     assert by_name["bad_date.txt"][1] is None and "invalid_date_given" in by_name["bad_date.txt"][3]
     assert by_name["feed.jsonl#L1"][1] == "2021-03-04"
     assert "DROP TABLE" in by_name["sql_chars.txt"][4]
+
+
+def test_hostile_pages_leak_nothing_and_expand_nothing(corpus):
+    _, _, loaded, _, _ = corpus
+    bodies = {_name(p): row[4] for p, row in loaded.items()}
+    assert not any("root:" in body for body in bodies.values())  # neither the link nor the external entity
+    assert "river rose two metres" in bodies["deep.html"]  # 100,000 levels deep, the story still read
+    assert all(body.count("lol") < 1000 for body in bodies.values())  # no entity expansion
+    assert "records.jsonl#L3" in bodies
+
+
+def test_ids_are_stored_clean(corpus):
+    inbox, _, _, _, _ = corpus
+    con = duckdb.connect(str(inbox.parent / "news.duckdb"), read_only=True)
+    try:
+        ids = [r[0] for r in con.execute("select external_id from marts.articles").fetchall()]
+    finally:
+        con.close()
+    assert "../../etc/x bad" in ids and not any(ch in i for i in ids for ch in "\x00\n\r")

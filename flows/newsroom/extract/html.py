@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from html.parser import HTMLParser
 
 import lxml.html
 from lxml import etree
@@ -32,6 +33,56 @@ class HtmlResult:
 
 def page_text(html: str) -> str:
     """The page as plain text, one block a line (the same shape as a text-dump scrape)."""
+    try:
+        text = _tree_text(html)
+    except RecursionError:
+        text = ""
+    # libxml2 gives up on a page nested deeper than it allows (100,000 <div>s: a tree of
+    # nothing), and the walk below recurses: such a page is read by a streaming tokenizer.
+    return text or _streamed_text(html)
+
+
+class _BlockTokenizer(HTMLParser):
+    """page_text's blocks from the stdlib's streaming tokenizer: no tree, no depth limit."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.skipping = 0
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.lines.append(text)
+        self.current.clear()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.current.append(data)
+
+
+def _streamed_text(html: str) -> str:
+    tokenizer = _BlockTokenizer()
+    tokenizer.feed(html)
+    tokenizer.close()
+    tokenizer.flush()
+    return "\n".join(tokenizer.lines)
+
+
+def _tree_text(html: str) -> str:
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
