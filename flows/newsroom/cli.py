@@ -95,8 +95,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             try:
                 result = configured_ingest()(input_path=str(source), warehouse_path=str(warehouse))
             except Exception as exc:
-                print(f"newsroom: the run failed ({type(exc).__name__}: {exc}); ops.runs records it",
-                      file=sys.stderr)
+                print(f"newsroom: the run failed ({type(exc).__name__}: {exc}); nothing it built was published "
+                      "(ops.runs of a published warehouse records the failure)", file=sys.stderr)
                 return 1
     except RunInProgress as exc:
         raise Refusal(str(exc), 3) from None
