@@ -88,6 +88,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with run_lock(warehouse, settings.lock_timeout_seconds):  # held again by the flow: re-entrant
             wait_for_no_writer(warehouse, settings.lock_timeout_seconds)
+            if warehouse.exists():  # a truncated or foreign file is found now, not after annotation
+                open_warehouse(warehouse).close()
             print("newsroom: starting the flow (imports and Prefect's local API take a few seconds)",
                   file=sys.stderr, flush=True)
             from .pipeline import configured_ingest  # imports Prefect: after the checks

@@ -117,3 +117,17 @@ def test_a_warehouse_open_for_writing_elsewhere_is_refused_and_keeps_the_writers
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("select count(*) from notes").fetchone()[0] == 2
     con.close()
+
+
+def test_a_truncated_warehouse_is_refused_before_any_work(tmp_path):
+    import duckdb
+
+    warehouse = tmp_path / "news.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create table t as select range as n, repeat('x', 200) as pad from range(200000)")
+    con.close()
+    with warehouse.open("r+b") as handle:
+        handle.truncate(warehouse.stat().st_size // 2)
+    result = _newsroom(tmp_path, "run", "--input", str(SAMPLE), "--warehouse", str(warehouse))
+    _refused(result, 4, "cannot open the warehouse")
+    assert not warehouse.with_name("news.duckdb.building").exists()
