@@ -172,3 +172,9 @@ def test_an_oversized_json_lines_record_costs_only_itself(tmp_path):
     assert [d.external_id for d in items if isinstance(d, RawDocument)] == ["ok", "ok2"]
     (rejected,) = [r for r in items if isinstance(r, Rejection)]
     assert rejected.reason == "record_too_large" and rejected.source_path.endswith("#L2")
+
+
+def test_a_file_that_vanishes_between_discovery_and_reading_is_recorded(tmp_path):
+    for name in ("gone.txt", "gone.jsonl"):
+        (item,) = list(read_documents(tmp_path / name))
+        assert isinstance(item, Rejection) and item.reason == "unreadable", item
