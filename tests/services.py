@@ -1,5 +1,6 @@
-"""Real services for the end-to-end tests: a Prefect server, a served deployment, the dbt
-docs site, and headless Chromium to look at them, all on 127.0.0.1."""
+"""Helpers for the end-to-end tests of real services (the Prefect server and served deployment
+that `newsroom serve` starts, the dbt docs site) and headless Chromium to look at them, all
+on 127.0.0.1."""
 from __future__ import annotations
 
 import os
@@ -44,21 +45,6 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def prefect_server_env(home: Path, port: int) -> dict:
-    api = f"http://127.0.0.1:{port}/api"
-    return {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api, "PREFECT_UI_API_URL": api,
-            "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-
-
-def start_prefect_server(home: Path, port: int, log: Path) -> subprocess.Popen:
-    env = prefect_server_env(home, port)
-    process = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
-    wait_for_http(f"http://127.0.0.1:{port}/api/health", 240, process)
-    return process
 
 
 def chromium():
