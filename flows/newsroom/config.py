@@ -10,6 +10,9 @@ SQL_DIR = PROJECT_ROOT / "sql"
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+DEFAULT_SCHEDULE = "0 * * * *"  # the served deployment: every hour
+
+
 class SettingError(ValueError):
     """A setting that cannot be used; its message is one line for the user."""
 
@@ -56,7 +59,7 @@ class Settings:
     # The scheduled deployment (`make serve`): what it ingests, when (a cron string), and the
     # local Prefect server it is served against (its state and pid files in prefect_home).
     inbox: Path = field(default_factory=lambda: _env_path("NEWSROOM_INBOX", PROJECT_ROOT / "warehouse" / "inbox"))
-    schedule: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SCHEDULE") or "0 * * * *")
+    schedule: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SCHEDULE") or DEFAULT_SCHEDULE)
     prefect_home: Path = field(default_factory=lambda: _env_path("PREFECT_HOME", PROJECT_ROOT / ".prefect"))
     prefect_port: int = field(default_factory=lambda: _env_int("NEWSROOM_PREFECT_PORT", 4200))
 

@@ -15,7 +15,6 @@ from .config import Settings, quiet_prefect
 
 DEPLOYMENT = "hourly-inbox"
 FLOW = "ingest-articles"
-DEFAULT_CRON = "0 * * * *"
 
 
 def deployment_settings(settings: Settings | None = None) -> dict:

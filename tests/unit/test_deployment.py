@@ -1,7 +1,8 @@
 """The scheduled deployment and the run report, without a server."""
 from __future__ import annotations
 
-from newsroom.deploy import DEFAULT_CRON, deployment_settings
+from newsroom.config import DEFAULT_SCHEDULE
+from newsroom.deploy import deployment_settings
 from newsroom.pipeline import RunReport, ingest, run_report
 
 
@@ -10,7 +11,7 @@ def test_deployment_is_scheduled_hourly_on_the_inbox(monkeypatch, tmp_path):
     deployment = ingest.to_deployment(**deployment_settings())
     assert deployment.name == "hourly-inbox"
     (schedule,) = deployment.schedules
-    assert schedule.schedule.cron == DEFAULT_CRON == "0 * * * *"
+    assert schedule.schedule.cron == DEFAULT_SCHEDULE == "0 * * * *"
     assert deployment.parameters["input_path"] == str(tmp_path / "inbox")
 
 
