@@ -27,6 +27,16 @@ def _env_int(name: str, default: int) -> int:
         raise SettingError(f"{name}={value!r} is not a whole number") from None
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a number") from None
+
+
 def _env_path(name: str, default: Path) -> Path:
     return Path(os.environ.get(name) or default)
 
@@ -49,6 +59,9 @@ class Settings:
     max_file_bytes: int = field(default_factory=lambda: _env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024))
     batch_size: int = field(default_factory=lambda: _env_int("NEWSROOM_BATCH_SIZE", 256))
     lock_timeout_seconds: int = field(default_factory=lambda: _env_int("NEWSROOM_LOCK_TIMEOUT", 0))
+    # The last resort against a pathological page: an article whose entity and quote passes
+    # run longer is rejected (annotation_over_budget). A long news story takes ~0.1 s.
+    annotation_budget_seconds: float = field(default_factory=lambda: _env_float("NEWSROOM_ANNOTATION_BUDGET", 60.0))
     # Annotation on Dask through prefect-dask: "" (off: worker processes on this machine),
     # "local" (a LocalCluster on 127.0.0.1) or a scheduler address such as tcp://10.0.0.5:8786.
     dask: str = field(default_factory=lambda: os.environ.get("NEWSROOM_DASK", ""))
@@ -69,6 +82,8 @@ class Settings:
         for name in ("max_file_bytes", "batch_size", "dask_workers", "prefect_port"):
             if getattr(self, name) <= 0:
                 raise SettingError(f"{name} must be positive, not {getattr(self, name)}")
+        if not self.annotation_budget_seconds > 0:
+            raise SettingError(f"NEWSROOM_ANNOTATION_BUDGET must be a positive number of seconds, not {self.annotation_budget_seconds}")
         if self.lock_timeout_seconds < 0:
             raise SettingError(f"NEWSROOM_LOCK_TIMEOUT must be 0 or more seconds, not {self.lock_timeout_seconds}")
 

@@ -31,6 +31,7 @@ from .config import Settings
 from .extract.article import build_article
 from .extract.inputs import iter_input_files, read_documents
 from .extract.records import Article, RawDocument, Rejection
+from .faults import article_fault, fault_point
 from .load import publish, warehouse
 from .model import dbt
 from .progress import Progress
@@ -53,24 +54,6 @@ class RunReport:
 
     def timed(self, stage: str, started: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
-
-
-def fault_point(stage: str) -> None:
-    """Fault injection for the crash and overlap tests, off unless NEWSROOM_FAULT is set:
-    `<stage>:kill` SIGKILLs this process on entering the stage, `<stage>:killafter=N` N
-    seconds into it, and `<stage>:sleep=N` pauses it."""
-    fault = os.environ.get("NEWSROOM_FAULT", "")
-    where, _, action = fault.partition(":")
-    if where != stage:
-        return
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action.startswith("killafter="):  # die in the middle of the stage
-        import threading
-
-        threading.Timer(float(action.split("=", 1)[1]), os.kill, (os.getpid(), signal.SIGKILL)).start()
-    elif action.startswith("sleep="):
-        time.sleep(float(action.split("=", 1)[1]))
 
 
 def run_report(report: RunReport, input_path: str) -> str:
@@ -117,6 +100,7 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
     articles, rejections = [], []
     for document in documents:
         try:
+            article_fault("extract", document.raw_content)
             result = build_article(document, today)
         except Exception as exc:  # one bad page must not cost the batch
             result = Rejection(document.source_path, "extraction_error", f"{type(exc).__name__}: {exc}", document.article_id)
@@ -132,12 +116,37 @@ def annotate_batch(articles: list[Article], processes: int | None = None) -> lis
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
-def load_batch(work: str, run_id: str, articles, annotations, rejections, ledger) -> int:
+def load_batch(work: str, run_id: str, articles, annotations, rejections, ledger) -> tuple[int, list[Rejection]]:
+    """(articles loaded, articles rejected by the load). A batch whose transaction fails is
+    loaded again article by article, so that one article the warehouse refuses is rejected
+    alone (`load_error`); an error every article hits (a full disk) still fails the run."""
     con = warehouse.connect(work)
     try:
-        return warehouse.load_batch(con, run_id, articles, annotations, rejections, ledger)
+        try:
+            return warehouse.load_batch(con, run_id, articles, annotations, rejections, ledger), []
+        except Exception:  # noqa: BLE001 - found per article below
+            pass
+        return _load_one_by_one(con, run_id, articles, annotations, rejections, ledger)
     finally:
         con.close()
+
+
+def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger) -> tuple[int, list[Rejection]]:
+    by_id = {a.article_id: [a] for a in annotations}
+    loaded, refused, error = 0, [], None
+    for article in articles:
+        try:
+            loaded += warehouse.load_batch(con, run_id, [article], by_id.get(article.article_id, []), [],
+                                           [entry for entry in ledger if entry[1] == article.article_id])
+        except Exception as exc:  # noqa: BLE001
+            error = exc
+            refused.append(Rejection(article.source_path, "load_error", f"{type(exc).__name__}: {exc}", article.article_id))
+    if not loaded and len(refused) > 1:
+        raise error  # no article of several loads: the warehouse's fault (a full disk), not theirs
+    article_ids = {a.article_id for a in articles}
+    warehouse.load_batch(con, run_id, [], [], rejections + refused,
+                         [entry for entry in ledger if entry[1] not in article_ids])
+    return loaded, refused
 
 
 @task(name="cluster-stories", cache_policy=NO_CACHE)
@@ -152,6 +161,16 @@ def cluster_stories(work: str, run_id: str):
 @task(name="dbt-build", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
 def dbt_build(work: str) -> dbt.DbtResult:
     return dbt.build(Path(work))
+
+
+def _without_failed(articles, annotations, ledger):
+    """The batch without the articles annotation failed on, and those as rejections."""
+    failed = {a.article_id: a.failure for a in annotations if a.failure}
+    if not failed:
+        return articles, annotations, ledger, []
+    rejections = [Rejection(a.source_path, *failed[a.article_id], a.article_id) for a in articles if a.article_id in failed]
+    return ([a for a in articles if a.article_id not in failed], [a for a in annotations if not a.failure],
+            [entry for entry in ledger if entry[1] not in failed], rejections)
 
 
 def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunReport, today: date) -> None:
@@ -178,12 +197,15 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         started = time.perf_counter()
         annotations = future.result() if future is not None else []
         annotated.update(len(articles))
+        articles, annotations, ledger, failed = _without_failed(articles, annotations, ledger)
+        pending_rejections += failed
         report.timed("annotate", started)
         started = time.perf_counter()
-        report.counts["articles_loaded"] += load_batch(str(work), run_id, quote(articles), quote(annotations),
-                                                        quote(pending_rejections), quote(ledger))
+        loaded, refused = load_batch(str(work), run_id, quote(articles), quote(annotations),
+                                     quote(pending_rejections), quote(ledger))
+        report.counts["articles_loaded"] += loaded
         fault_point("load")  # after the batch is written to the working copy
-        report.rejected(pending_rejections)
+        report.rejected(pending_rejections + refused)
         pending_rejections = []
         report.timed("load", started)
         logger.info("batch: %d new articles, %d rejected so far", len(articles), report.counts["rejected_inputs"])

@@ -8,6 +8,7 @@ leaving the cores idle while the flow did the rest, were the largest costs besid
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -19,8 +20,11 @@ from spacy.tokens import Doc
 
 from ..cluster.features import TextFeatures, text_features
 from ..extract.metadata import dateline_prefix
+from ..config import Settings
 from ..extract.records import Article
+from ..faults import article_fault, article_stall
 from ..processes import die_with_parent
+from . import budget
 from . import nlp as nlp_models
 from .entities import Mention, mentions_from_doc
 from .quotes import Quote, extract_quotes
@@ -32,6 +36,9 @@ class Annotation:
     mentions: list[Mention]
     quotes: list[Quote]
     features: TextFeatures | None = None  # for clustering: computed here, in the worker processes
+    # (reason, detail) when the article could not be annotated: the flow records it as the
+    # article's rejection and loads the rest of the batch
+    failure: tuple[str, str] | None = None
 
 
 def annotate_doc(article_id: str, doc) -> Annotation:
@@ -40,21 +47,42 @@ def annotate_doc(article_id: str, doc) -> Annotation:
     return Annotation(article_id, mentions, extract_quotes(doc, mentions, text))
 
 
+@functools.cache
+def _budget_seconds() -> float:
+    return Settings().annotation_budget_seconds
+
+
 @Language.component("newsroom_annotations")
 def newsroom_annotations(doc: Doc) -> Doc:
     """Entities and quotes computed inside the spaCy pipeline, so that with n_process > 1
-    they run in the worker processes too; results travel back as plain data."""
-    annotation = annotate_doc("", doc)
-    doc.user_data["newsroom"] = (
-        [tuple(vars(m).values()) for m in annotation.mentions],  # flat dataclasses: astuple's deep copy is not needed
-        [tuple(vars(q).values()) for q in annotation.quotes],
-    )
+    they run in the worker processes too; results travel back as plain data. A failure or
+    an overrun of the time budget is this doc's, never its batch's."""
+    article_fault("annotate", doc.text, "crash")  # escapes: the whole pipe fails (tests)
+    seconds = _budget_seconds()
+    try:
+        with budget.budget(seconds):
+            article_fault("annotate", doc.text)
+            article_stall("annotate", doc.text, budget.check)
+            annotation = annotate_doc("", doc)
+    except budget.OverBudget:
+        doc.user_data["newsroom"] = {"failure": ("annotation_over_budget",
+                                                 f"entity and quote passes ran past the {seconds:g} s budget")}
+        return doc
+    except Exception as exc:  # noqa: BLE001 - any bug on one odd page is that page's rejection
+        doc.user_data["newsroom"] = {"failure": ("annotation_error", f"{type(exc).__name__}: {exc}")}
+        return doc
+    doc.user_data["newsroom"] = {
+        "mentions": [tuple(vars(m).values()) for m in annotation.mentions],  # flat dataclasses: astuple's deep copy is not needed
+        "quotes": [tuple(vars(q).values()) for q in annotation.quotes],
+    }
     return doc
 
 
 def _from_user_data(article_id: str, doc) -> Annotation:
-    mentions, quotes = doc.user_data["newsroom"]
-    return Annotation(article_id, [Mention(*m) for m in mentions], [Quote(*q) for q in quotes])
+    data = doc.user_data["newsroom"]
+    if "failure" in data:
+        return Annotation(article_id, [], [], failure=data["failure"])
+    return Annotation(article_id, [Mention(*m) for m in data["mentions"]], [Quote(*q) for q in data["quotes"]])
 
 
 # Longer texts are annotated in pieces: spaCy refuses a text over nlp.max_length (1,000,000
@@ -116,12 +144,36 @@ def annotate(
     docs = nlp.pipe((piece for parts in split for _, piece in parts), n_process=n_process, batch_size=batch_size)
     for article, parts in zip(articles, split):
         annotation = Annotation(article.article_id, [], [])
-        for offset, _ in parts:
+        for n, (offset, _) in enumerate(parts, 1):
             piece = _shift(_from_user_data(article.article_id, next(docs)), offset)
             annotation.mentions += piece.mentions
             annotation.quotes += piece.quotes
-        annotation.features = text_features(article.body_text)
+            if piece.failure and not annotation.failure:
+                where = f" (piece {n} of {len(parts)})" if len(parts) > 1 else ""
+                annotation.failure = (piece.failure[0], piece.failure[1] + where)
+        if annotation.failure:
+            annotation.mentions, annotation.quotes = [], []
+        else:
+            annotation.features = text_features(article.body_text)
         yield annotation
+
+
+def annotate_each(articles: list[Article], batch_size: int = 32) -> list[Annotation]:
+    """annotate(), in order, where a failure of the whole pipe (spaCy raising on one doc of
+    a batch) costs only the article that caused it: the batch is retried article by article."""
+    try:
+        return list(annotate(articles, n_process=1, batch_size=batch_size))
+    except Exception:  # noqa: BLE001 - found and recorded per article below
+        if len(articles) == 1:
+            raise
+    return [_annotate_alone(article) for article in articles]
+
+
+def _annotate_alone(article: Article) -> Annotation:
+    try:
+        return next(annotate([article], n_process=1))
+    except Exception as exc:  # noqa: BLE001
+        return Annotation(article.article_id, [], [], failure=("annotation_error", f"{type(exc).__name__}: {exc}"))
 
 
 def _pipeline(model: str | None = None) -> Language:
@@ -135,7 +187,7 @@ CHUNK = 32  # articles per message to a worker: spaCy's batch size
 
 
 def _annotate_chunk(articles: list[Article]) -> list[Annotation]:
-    return list(annotate(articles, n_process=1, batch_size=CHUNK))
+    return annotate_each(articles, batch_size=CHUNK)
 
 
 def _load_in_worker(model: str | None) -> None:
@@ -181,7 +233,7 @@ def annotate_batch(articles: list[Article], processes: int | None = None) -> lis
     worth it and there is more than one core, else in this process."""
     processes = processes or nlp_models.processes()
     if processes == 1 or (_pool is None and len(articles) < 2 * CHUNK):
-        return list(annotate(articles, n_process=1, batch_size=CHUNK))
+        return annotate_each(articles, batch_size=CHUNK)
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
     try:
         return [a for chunk in _workers(processes).map(_annotate_chunk, chunks) for a in chunk]

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from . import budget
 from .aliases import ALIASES
 
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -212,6 +213,7 @@ def propagate(mentions: list[Mention], text: str) -> list[Mention]:
     for s, e in taken:
         covered[s:e] = b"\x01" * (e - s)
     for surface in sorted(labels, key=len, reverse=True):
+        budget.check()  # one str.find scan of the text per name
         for span in _whole_word_occurrences(text, surface):
             if any(covered[span[0]:span[1]]):
                 continue

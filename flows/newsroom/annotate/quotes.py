@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import budget
 from .entities import Mention
 
 _CUE_LEMMAS = {
@@ -383,6 +384,7 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
         return k >= 0 and position < ends[k]
 
     for sent in doc.sents:
+        budget.check()
         sent_range = (sent.start_char, sent.end_char)
         overlapping = range(bisect_right(ends, sent.start_char), bisect_left(starts, sent.end_char))
         for cue in sent:
@@ -420,6 +422,7 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     # it (a quote running over paragraphs, or a speaker quoted twice in a row).
     by_end = sorted((a.content[1], n) for n, a in enumerate(found))  # (end, position in found)
     for k, span in enumerate(spans):
+        budget.check()
         if k in used or _alpha(text[span[0] : span[1]]) < 20:
             continue
         j = bisect_right(by_end, (span[0], len(found))) - 1  # the attribution ending last before it
@@ -484,6 +487,7 @@ def _colon_lines(doc, text: str) -> list[_Attribution]:
     attributes the rest of the line to the name before the colon."""
     found = []
     for line in _COLON_LINE.finditer(text):
+        budget.check()
         prefix = line.group(1)
         words = prefix.split()
         if len(words) > 5 or not prefix[:1].isupper() or any(ch.isdigit() for ch in prefix):
@@ -614,6 +618,7 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
     resolved_speakers: list[tuple[int, list, Mention | None]] = []  # (cue position, phrase, entity)
     descriptions, index = _Descriptions(doc), _Mentions(mentions)
     for attribution in attribute(doc, spans, text):
+        budget.check()
         subject = attribution.subject
         written = phrase_tokens(subject)
         phrase, entity = written, index.at(*_span_chars([subject]))

@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ..load.warehouse import insert_features, now
+from ..load.warehouse import insert_features, now, rollback
 from . import stories
 from .features import NUM_PERM, TextFeatures, minhash, text_features
 from .similarity import ArticleFeatures, SimilarityModel
@@ -136,7 +136,7 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
         counts.links = len(links)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)  # keeps the cause: a failed commit (a full disk) has no transaction left
         raise
     return counts
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from ..config import SQL_DIR
 from ..extract.records import Article, Rejection
+from ..faults import article_fault
 
 if TYPE_CHECKING:
     from ..annotate.annotator import Annotation
@@ -107,6 +108,8 @@ def load_batch(
         present = known_article_ids(con, by_id)
         new = [a for a in articles if a.article_id not in present]
         new_ids = {a.article_id for a in new}
+        for article in new:
+            article_fault("load", article.body_text)
         _insert(con, "landing.articles", [
             {**{k: getattr(a, k) for k in (
                 "article_id", "external_id", "source_path", "input_format", "url", "title", "published_date",
@@ -144,9 +147,19 @@ def load_batch(
             where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)""")
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
     return len(new)
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure, keeping the failure: where the commit itself failed (a
+    full disk) DuckDB has already ended the transaction, and 'cannot rollback - no
+    transaction is active' would hide the cause."""
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass
 
 
 def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:
