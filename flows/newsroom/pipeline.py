@@ -164,7 +164,11 @@ def dbt_build(work: str) -> dbt.DbtResult:
 
 
 def _without_failed(articles, annotations, ledger):
-    """The batch without the articles annotation failed on, and those as rejections."""
+    """The batch without the articles annotation failed on, and those as rejections; the
+    annotation's quality flags (a text annotated in part) go on the articles."""
+    flags = {a.article_id: a.flags for a in annotations if a.flags}
+    for article in articles:
+        article.quality_flags += flags.get(article.article_id, [])
     failed = {a.article_id: a.failure for a in annotations if a.failure}
     if not failed:
         return articles, annotations, ledger, []

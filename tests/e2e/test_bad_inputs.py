@@ -72,7 +72,7 @@ def corpus(prefect_harness, tmp_path_factory):
     ]))
     tiny = inbox / "tiny"
     tiny.mkdir()
-    for n in range(2000):
+    for n in range(20_000):  # a folder of notes: each recorded, at ~1 ms a file
         (tiny / f"t{n}.txt").write_text(f"note {n}")
 
     from newsroom.pipeline import ingest
@@ -120,7 +120,7 @@ def test_every_good_article_is_loaded(corpus):
     ("feed.jsonl#L2", "invalid_json"), ("feed.jsonl#L3", "missing_field"), ("feed.jsonl#L4", "invalid_field_type"),
     ("feed.jsonl#L5", "invalid_record"), ("notes.pdf", "unsupported_format"), ("dangling.txt", "unreadable"),
     ("loop", "symlink_loop"), ("passwd.txt", "outside_input"), ("bomb.html", "binary_file"),
-    ("fifo.txt", "unsupported_format"), ("records.jsonl#L2", "record_too_large"), ("t1999.txt", "no_article_body"),
+    ("fifo.txt", "unsupported_format"), ("records.jsonl#L2", "record_too_large"), ("t19999.txt", "no_article_body"),
 ])
 def test_bad_input_is_recorded_with_its_reason(corpus, name, reason):
     _, _, _, rejected, _ = corpus

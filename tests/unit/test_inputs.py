@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import codecs
 import json
+import ctypes
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,16 +121,50 @@ def test_walk_survives_symlink_loops_dangling_links_and_dirs_named_like_files(tm
     assert reasons == ["symlink_loop", "unreadable"]
 
 
-def test_unreadable_file_is_rejected(tmp_path, monkeypatch):
-    path = tmp_path / "secret.txt"
-    path.write_text(STORY)
-    path.chmod(0)
-    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
-        def denied(self):
-            raise PermissionError(13, "Permission denied")
-        monkeypatch.setattr(type(path), "read_bytes", denied)
-    (item,) = _read(path)
-    assert item.reason == "unreadable" and "denied" in item.detail.lower()
+_WALK = """
+import sys
+from pathlib import Path
+from newsroom.extract.inputs import iter_input_files, read_documents
+from newsroom.extract.records import Rejection
+for item in iter_input_files(Path(sys.argv[1])):
+    for found in [item] if isinstance(item, Rejection) else read_documents(item):
+        name = Path(found.source_path).name
+        print(name, found.reason if isinstance(found, Rejection) else "read", getattr(found, "detail", ""), sep="|")
+"""
+
+
+def _without_root_reads() -> None:
+    """In the child before exec: drop the capabilities that let root read any file
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the bounding set, so the walk meets the
+    permission bits as any user would."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "PR_CAPBSET_DROP")
+
+
+def test_files_and_folders_without_read_permission_are_recorded_and_the_rest_read(tmp_path):
+    """A real EACCES: root reads anything, so as root the walk runs without the capabilities that allow it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    try:
+        (inbox / "good.txt").write_text(STORY)
+        (inbox / "secret.txt").write_text(STORY)
+        (inbox / "closed").mkdir()
+        (inbox / "closed" / "inside.txt").write_text(STORY)
+        (inbox / "secret.txt").chmod(0)
+        (inbox / "closed").chmod(0)
+        as_user = {"preexec_fn": _without_root_reads} if os.geteuid() == 0 else {}
+        walked = subprocess.run([sys.executable, "-c", _WALK, str(inbox)], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "flows")},
+                                cwd="/", **as_user)
+        assert walked.returncode == 0, walked.stderr
+        rows = sorted(tuple(line.split("|")) for line in walked.stdout.splitlines())
+        assert [(name, reason) for name, reason, _ in rows] == [
+            ("closed", "unreadable"), ("good.txt", "read"), ("secret.txt", "unreadable")]
+        assert all("Permission denied" in detail for _, reason, detail in rows if reason == "unreadable")
+    finally:
+        (inbox / "closed").chmod(0o755)  # for pytest to clean up
 
 
 def test_decode_error_carries_reason():

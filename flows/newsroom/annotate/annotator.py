@@ -13,7 +13,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -39,6 +39,7 @@ class Annotation:
     # (reason, detail) when the article could not be annotated: the flow records it as the
     # article's rejection and loads the rest of the batch
     failure: tuple[str, str] | None = None
+    flags: list[str] = field(default_factory=list)  # quality flags for the article (annotated_first_chars:N)
 
 
 def annotate_doc(article_id: str, doc) -> Annotation:
@@ -89,6 +90,11 @@ def _from_user_data(article_id: str, doc) -> Annotation:
 # characters) with E088, and the parser's memory grows with the length of one doc. A news
 # story is a few thousand characters; a piece this long is a page nobody cut into articles.
 PIECE_CHARS = 100_000
+# Beyond this only the beginning is annotated (the article keeps its whole text and the flag
+# annotated_first_chars:N): spaCy parses ~30,000 characters a second a core here, so a 15 MB
+# page would hold a core for ~8 minutes; this many characters (five pieces, ~80,000 words,
+# longer than any news story) take ~15 s.
+MAX_ANNOTATED_CHARS = 500_000
 _PIECE_BREAKS = ("\n\n", "\n", ". ", " ")  # paragraph, line, sentence, word
 
 
@@ -140,10 +146,13 @@ def annotate(
     if len(articles) < 2 * batch_size:
         n_process = 1  # forking workers costs more than it saves on a small batch
     limit = min(PIECE_CHARS, nlp.max_length)
-    split = [pieces(nlp_models.mask_prefix(a.body_text, dateline_prefix(a.body_text)), limit) for a in articles]
+    texts = [annotated_text(a.body_text) for a in articles]
+    split = [pieces(nlp_models.mask_prefix(text, dateline_prefix(text)), limit) for text in texts]
     docs = nlp.pipe((piece for parts in split for _, piece in parts), n_process=n_process, batch_size=batch_size)
-    for article, parts in zip(articles, split):
+    for article, text, parts in zip(articles, texts, split):
         annotation = Annotation(article.article_id, [], [])
+        if len(text) < len(article.body_text):
+            annotation.flags.append(f"annotated_first_chars:{len(text)}")
         for n, (offset, _) in enumerate(parts, 1):
             piece = _shift(_from_user_data(article.article_id, next(docs)), offset)
             annotation.mentions += piece.mentions
@@ -154,8 +163,14 @@ def annotate(
         if annotation.failure:
             annotation.mentions, annotation.quotes = [], []
         else:
-            annotation.features = text_features(article.body_text)
+            annotation.features = text_features(text)
         yield annotation
+
+
+def annotated_text(text: str) -> str:
+    """The part of an article's text that is annotated: all of it up to MAX_ANNOTATED_CHARS,
+    else the beginning, cut at a paragraph (line, sentence, word) break."""
+    return text if len(text) <= MAX_ANNOTATED_CHARS else pieces(text, MAX_ANNOTATED_CHARS)[0][1]
 
 
 def annotate_each(articles: list[Article], batch_size: int = 32) -> list[Annotation]:
