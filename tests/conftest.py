@@ -1,5 +1,6 @@
 """Shared fixtures. The suite runs on the real stack: a real spaCy model, real DuckDB files,
 real dbt builds and Prefect flows against a temporary local Prefect API."""
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Helpers for the end-to-end tests of real services (the Prefect server and served deployment
 that `newsroom serve` starts, the dbt docs site) and headless Chromium to look at them, all
 on 127.0.0.1."""
+
 from __future__ import annotations
 
 import os
@@ -58,8 +59,15 @@ def chromium():
             raise RuntimeError(f"{path} is missing: `make test` installs chromium and chromium-driver with apt-get")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--window-size=1400,1000"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
@@ -93,5 +101,8 @@ def listening_sockets(root_pids: list[int]) -> set[tuple[int, str, int]]:
         except psutil.NoSuchProcess:
             continue
     pids = {p.pid for p in processes}
-    return {(c.pid, c.laddr.ip, c.laddr.port) for c in psutil.net_connections(kind="inet")
-            if c.status == psutil.CONN_LISTEN and c.pid in pids}
+    return {
+        (c.pid, c.laddr.ip, c.laddr.port)
+        for c in psutil.net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN and c.pid in pids
+    }

@@ -11,6 +11,7 @@ many outlets' versions of one event are).
 default): the base texts are annotated once by the real pipeline, and the variants carry
 their base's entities, so that 20k articles cost minutes rather than an hour of spaCy.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,15 +94,20 @@ def _remove_warehouse(path: Path) -> None:
 
 def _pipeline(corpus: Path, warehouse: Path) -> tuple[float, dict]:
     started = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(corpus),
-                           "--warehouse", str(warehouse)], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(corpus), "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"pipeline failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)
-    stages = json.loads(con.execute("select stage_seconds from ops.runs order by started_at desc limit 1").fetchone()[0])
+    stages = json.loads(
+        con.execute("select stage_seconds from ops.runs order by started_at desc limit 1").fetchone()[0]
+    )
     con.close()
     return seconds, stages
 
@@ -117,7 +123,10 @@ def run(articles: int, workdir: Path) -> dict:
     bare = bare_spacy(texts)
     print(f"bare nlp.pipe:      {articles / bare:7.1f} articles/s ({bare:.1f} s)", flush=True)
     first, stages = _pipeline(corpus, warehouse)
-    print(f"full pipeline:      {articles / first:7.1f} articles/s ({first:.1f} s, end to end incl. start-up and dbt)", flush=True)
+    print(
+        f"full pipeline:      {articles / first:7.1f} articles/s ({first:.1f} s, end to end incl. start-up and dbt)",
+        flush=True,
+    )
     rerun, _ = _pipeline(corpus, warehouse)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     ratio = bare / first
@@ -126,7 +135,14 @@ def run(articles: int, workdir: Path) -> dict:
     print(f"peak memory:        {peak_mb:7.0f} MB (largest process; target < 2048 MB)")
     total = sum(stages.values()) or 1.0
     print("stage shares of the first run: " + ", ".join(f"{k} {v / total:.0%}" for k, v in stages.items()))
-    return {"articles": articles, "bare_s": bare, "first_s": first, "rerun_s": rerun, "peak_mb": peak_mb, "stages": stages}
+    return {
+        "articles": articles,
+        "bare_s": bare,
+        "first_s": first,
+        "rerun_s": rerun,
+        "peak_mb": peak_mb,
+        "stages": stages,
+    }
 
 
 def _annotated_base(base: list[str], workdir: Path) -> list[tuple[object, object]]:
@@ -160,7 +176,8 @@ def cluster_corpus(warehouse: Path, articles: int, workdir: Path) -> int:
     """A warehouse whose landing tables hold `articles` variants of the annotated base texts,
     published over 90 days, none clustered yet."""
     import dataclasses
-    from datetime import date as date_, timedelta
+    from datetime import date as date_
+    from datetime import timedelta
 
     from .annotate.annotator import Annotation
     from .extract.records import content_id
@@ -176,8 +193,15 @@ def cluster_corpus(warehouse: Path, articles: int, workdir: Path) -> int:
             continue
         seen.add(article_id)
         article, annotation = annotated[index]
-        rows.append(dataclasses.replace(article, article_id=article_id, external_id=article_id, body_text=text,
-                                        published_date=date_(2024, 1, 1) + timedelta(days=rng.randrange(90))))
+        rows.append(
+            dataclasses.replace(
+                article,
+                article_id=article_id,
+                external_id=article_id,
+                body_text=text,
+                published_date=date_(2024, 1, 1) + timedelta(days=rng.randrange(90)),
+            )
+        )
         kept = [m for m in annotation.mentions if rng.random() < 0.9]  # outlets name a few entities differently
         notes.append(Annotation(article_id, kept, []))
     _remove_warehouse(warehouse)
@@ -193,11 +217,11 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
     """Seconds of the clustering stage over each size of warehouse, all articles new, and
     before it of computing the articles' clustering features (in a run, the annotation
     workers compute those, in parallel with spaCy)."""
-    from .cluster.stage import cluster_new_articles, complete_features
-    from .load import warehouse as wh
-
     import datasketch  # noqa: F401 - imported before timing: a run imports them once
     import sklearn.feature_extraction.text  # noqa: F401
+
+    from .cluster.stage import cluster_new_articles, complete_features
+    from .load import warehouse as wh
 
     workdir.mkdir(parents=True, exist_ok=True)
     timings = {}
@@ -212,10 +236,15 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
         counts = cluster_new_articles(con, "bench")
         timings[size] = time.perf_counter() - started
         con.close()
-        print(f"clustering {loaded:6d} articles: {timings[size]:7.1f} s ({counts.stories_created} stories, "
-              f"{counts.links} links); their features beforehand: {features:.1f} s", flush=True)
+        print(
+            f"clustering {loaded:6d} articles: {timings[size]:7.1f} s ({counts.stories_created} stories, "
+            f"{counts.links} links); their features beforehand: {features:.1f} s",
+            flush=True,
+        )
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
-        print(f"time at {large} / time at {small}: {timings[large] / timings[small]:.1f}x for "
-              f"{large / small:.0f}x the articles (target <= 12x for 10x)")
+        print(
+            f"time at {large} / time at {small}: {timings[large] / timings[small]:.1f}x for "
+            f"{large / small:.0f}x the articles (target <= 12x for 10x)"
+        )
     return timings

@@ -1,4 +1,5 @@
 """`newsroom` command line: run the pipeline, show what the warehouse holds, evaluate."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,8 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import Settings, SettingError, quiet_prefect
-
+from .config import SettingError, Settings, quiet_prefect
 
 EXIT_CODES = """exit codes: 0 done; 1 the run failed (recorded in ops.runs); 2 bad arguments, settings,
 input or folder (nothing recorded); 3 another run is building the warehouse; 4 the warehouse
@@ -45,8 +45,10 @@ def open_warehouse(path: Path):
 def summary(warehouse: Path) -> dict:
     con = open_warehouse(warehouse)
     try:
+
         def count(sql: str) -> int:
             return con.execute(sql).fetchone()[0]
+
         return {
             "articles": count("select count(*) from marts.articles"),
             "stories": count("select count(*) from marts.stories"),
@@ -55,7 +57,7 @@ def summary(warehouse: Path) -> dict:
             "rejected inputs": count("select count(*) from ops.rejected_inputs"),
             "runs": count("select count(*) from ops.runs"),
         }
-    except Exception as exc:  # a DuckDB file that is not a warehouse (no marts)
+    except Exception as exc:  # noqa: BLE001 - a DuckDB file that is not a warehouse (no marts)
         raise Refusal(f"{warehouse} is not a newsroom warehouse: {str(exc).splitlines()[0]}", 4) from None
     finally:
         con.close()
@@ -90,23 +92,31 @@ def cmd_run(args: argparse.Namespace) -> int:
             wait_for_no_writer(warehouse, settings.lock_timeout_seconds)
             if warehouse.exists():  # a truncated or foreign file is found now, not after annotation
                 open_warehouse(warehouse).close()
-            print("newsroom: starting the flow (imports and Prefect's local API take a few seconds)",
-                  file=sys.stderr, flush=True)
+            print(
+                "newsroom: starting the flow (imports and Prefect's local API take a few seconds)",
+                file=sys.stderr,
+                flush=True,
+            )
             from .pipeline import configured_ingest  # imports Prefect: after the checks
 
             try:
                 result = configured_ingest()(input_path=str(source), warehouse_path=str(warehouse))
-            except Exception as exc:
-                print(f"newsroom: the run failed ({type(exc).__name__}: {exc}); nothing it built was published "
-                      "(ops.runs of a published warehouse records the failure)", file=sys.stderr)
+            except Exception as exc:  # noqa: BLE001 - any failure of the run is reported in one line
+                print(
+                    f"newsroom: the run failed ({type(exc).__name__}: {exc}); nothing it built was published "
+                    "(ops.runs of a published warehouse records the failure)",
+                    file=sys.stderr,
+                )
                 return 1
     except RunInProgress as exc:
         raise Refusal(str(exc), 3) from None
     except WarehouseHeld as exc:
         raise Refusal(str(exc), 4) from None
-    print(f"run {result['run_id']}: {result['status']}: {result['files_seen']} files seen, "
-          f"{result['articles_loaded']} new articles, {result['articles_skipped']} already loaded, "
-          f"{result['rejected_inputs']} rejected")
+    print(
+        f"run {result['run_id']}: {result['status']}: {result['files_seen']} files seen, "
+        f"{result['articles_loaded']} new articles, {result['articles_skipped']} already loaded, "
+        f"{result['rejected_inputs']} rejected"
+    )
     for path, reason, detail in result["rejections"]:
         print(f"  rejected {path}: {reason} ({detail})")
     print(f"warehouse {warehouse}:")
@@ -204,9 +214,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from .evaluate import record
 
-    defaults = {"extraction": DEFAULT_EVAL / "extraction" / "aeb", "quotes": DEFAULT_EVAL / "quotes" / "polnear",
-                "ner": DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt",
-                "clusters": DEFAULT_EVAL / "clustering" / "ecbplus.jsonl"}
+    defaults = {
+        "extraction": DEFAULT_EVAL / "extraction" / "aeb",
+        "quotes": DEFAULT_EVAL / "quotes" / "polnear",
+        "ner": DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt",
+        "clusters": DEFAULT_EVAL / "clustering" / "ecbplus.jsonl",
+    }
     data = Path(args.data or defaults[args.what])
     tee = _Tee(sys.stdout)
     with redirect_stdout(tee):
@@ -261,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsroom", description=__doc__, epilog=EXIT_CODES)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="ingest a file or folder of articles and rebuild the marts",
-                              epilog=EXIT_CODES)
+    run = commands.add_parser(
+        "run", help="ingest a file or folder of articles and rebuild the marts", epilog=EXIT_CODES
+    )
     run.add_argument("--input", help="file or folder (default: the bundled sample)")
     run.add_argument("--warehouse", help="DuckDB file to build (default: warehouse/news.duckdb)")
     run.set_defaults(func=cmd_run)
@@ -274,13 +288,20 @@ def main(argv: list[str] | None = None) -> int:
     query = commands.add_parser("sql", help="run a query file (or - for stdin) on the published warehouse, read-only")
     query.add_argument("file")
     query.add_argument("--warehouse")
-    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="a DuckDB variable the query reads with getvariable('NAME')")
+    query.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a DuckDB variable the query reads with getvariable('NAME')",
+    )
     query.add_argument("--csv", action="store_true", help="CSV on stdout instead of a table")
     query.add_argument("--max-rows", type=int, default=100)
     query.set_defaults(func=cmd_sql)
 
-    serving = commands.add_parser("serve", help="start the Prefect server and the scheduled deployment (in the background)")
+    serving = commands.add_parser(
+        "serve", help="start the Prefect server and the scheduled deployment (in the background)"
+    )
     serving.add_argument("--foreground", action="store_true", help="stay in the foreground; Ctrl-C stops both")
     serving.set_defaults(func=cmd_serve)
     commands.add_parser("stop", help="stop what `newsroom serve` started").set_defaults(func=cmd_stop)
@@ -292,8 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters"])
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
     evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
-    evaluate.add_argument("--no-record", action="store_true",
-                          help="do not replace the figures the dbt docs show (dbt_project/docs/evaluations.json)")
+    evaluate.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not replace the figures the dbt docs show (dbt_project/docs/evaluations.json)",
+    )
     evaluate.set_defaults(func=cmd_eval)
 
     docs = commands.add_parser("docs", help="generate the dbt docs site and serve it on 127.0.0.1")
@@ -302,11 +326,17 @@ def main(argv: list[str] | None = None) -> int:
     docs.set_defaults(func=cmd_docs)
 
     benchmark = commands.add_parser("bench", help="throughput against bare spaCy, re-run cost, peak memory")
-    benchmark.add_argument("what", nargs="?", choices=["pipeline", "clusters"], default="pipeline",
-                           help="the whole pipeline against bare spaCy (default), or the clustering stage alone")
+    benchmark.add_argument(
+        "what",
+        nargs="?",
+        choices=["pipeline", "clusters"],
+        default="pipeline",
+        help="the whole pipeline against bare spaCy (default), or the clustering stage alone",
+    )
     benchmark.add_argument("--articles", type=int, default=20000)
-    benchmark.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000],
-                           help="clusters: warehouse sizes to time")
+    benchmark.add_argument(
+        "--sizes", type=int, nargs="+", default=[2000, 20000], help="clusters: warehouse sizes to time"
+    )
     benchmark.add_argument("--workdir", default=str(Path(__file__).resolve().parents[2] / ".bench"))
     benchmark.set_defaults(func=cmd_bench)
 

@@ -1,4 +1,5 @@
 """Settings, from the environment with defaults that work from a fresh clone."""
+
 from __future__ import annotations
 
 import os
@@ -54,7 +55,9 @@ def quiet_prefect() -> None:
 
 @dataclass
 class Settings:
-    warehouse: Path = field(default_factory=lambda: _env_path("NEWSROOM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "news.duckdb"))
+    warehouse: Path = field(
+        default_factory=lambda: _env_path("NEWSROOM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "news.duckdb")
+    )
     input_path: Path = field(default_factory=lambda: _env_path("NEWSROOM_INPUT", PROJECT_ROOT / "warehouse" / "sample"))
     max_file_bytes: int = field(default_factory=lambda: _env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024))
     batch_size: int = field(default_factory=lambda: _env_int("NEWSROOM_BATCH_SIZE", 256))
@@ -83,7 +86,9 @@ class Settings:
             if getattr(self, name) <= 0:
                 raise SettingError(f"{name} must be positive, not {getattr(self, name)}")
         if not self.annotation_budget_seconds > 0:
-            raise SettingError(f"NEWSROOM_ANNOTATION_BUDGET must be a positive number of seconds, not {self.annotation_budget_seconds}")
+            raise SettingError(
+                f"NEWSROOM_ANNOTATION_BUDGET must be a positive number of seconds, not {self.annotation_budget_seconds}"
+            )
         if self.lock_timeout_seconds < 0:
             raise SettingError(f"NEWSROOM_LOCK_TIMEOUT must be 0 or more seconds, not {self.lock_timeout_seconds}")
 

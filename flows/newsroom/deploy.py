@@ -5,6 +5,7 @@ module beside it, which serves the deployment: the server's scheduler creates a 
 hour, this process picks it up and runs the flow, the Prefect UI shows it with its run report.
 Files already ingested are skipped by content, so the inbox can keep everything it received.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -12,6 +12,7 @@ NEWSROOM_FAULT=<stage>:<action>[,<stage>:<action>...], where <action> is
                 check stops it, or for 60 s.
 The variable reaches the annotation worker processes with the environment.
 """
+
 from __future__ import annotations
 
 import os

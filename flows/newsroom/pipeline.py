@@ -7,10 +7,10 @@ dependencies, which cost seconds a batch.
 Everything is built into a working copy of the warehouse and published by atomic rename
 (see load/publish.py), so analysts reading the warehouse never block or see a half-built run.
 """
+
 from __future__ import annotations
 
 import os
-import signal
 import time
 import traceback
 import uuid
@@ -41,8 +41,19 @@ from .progress import Progress
 class RunReport:
     run_id: str
     status: str = "running"
-    counts: dict = field(default_factory=lambda: dict.fromkeys(
-        ("files_seen", "articles_loaded", "articles_skipped", "rejected_inputs", "stories_created", "stories_updated"), 0))
+    counts: dict = field(
+        default_factory=lambda: dict.fromkeys(
+            (
+                "files_seen",
+                "articles_loaded",
+                "articles_skipped",
+                "rejected_inputs",
+                "stories_created",
+                "stories_updated",
+            ),
+            0,
+        )
+    )
     stage_seconds: dict = field(default_factory=dict)
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     error: str | None = None
@@ -58,13 +69,21 @@ class RunReport:
 
 def run_report(report: RunReport, input_path: str) -> str:
     """The run as a markdown table, published as a Prefect artifact."""
-    lines = [f"### Ingest run `{report.run_id}`: {report.status}", "", f"Input: `{input_path}`", "",
-             "| measure | value |", "|---|---|"]
+    lines = [
+        f"### Ingest run `{report.run_id}`: {report.status}",
+        "",
+        f"Input: `{input_path}`",
+        "",
+        "| measure | value |",
+        "|---|---|",
+    ]
     lines += [f"| {name.replace('_', ' ')} | {value} |" for name, value in report.counts.items()]
     lines += [f"| seconds in {stage} | {seconds:.1f} |" for stage, seconds in report.stage_seconds.items()]
     if report.rejections:
         lines += ["", "| rejected input | reason | detail |", "|---|---|---|"]
-        lines += [f"| `{path}` | {reason} | {detail.replace('|', '/')} |" for path, reason, detail in report.rejections[:200]]
+        lines += [
+            f"| `{path}` | {reason} | {detail.replace('|', '/')} |" for path, reason, detail in report.rejections[:200]
+        ]
     return "\n".join(lines)
 
 
@@ -72,11 +91,15 @@ def run_report(report: RunReport, input_path: str) -> str:
 def discover_inputs(input_path: str) -> tuple[list[str], list[Rejection]]:
     paths, rejections = [], []
     for item in iter_input_files(Path(input_path)):
-        (rejections if isinstance(item, Rejection) else paths).append(item if isinstance(item, Rejection) else str(item))
+        (rejections if isinstance(item, Rejection) else paths).append(
+            item if isinstance(item, Rejection) else str(item)
+        )
     return paths, rejections
 
 
-def _document_batches(paths: list[str], settings: Settings, rejections: list[Rejection], bar) -> Iterator[list[RawDocument]]:
+def _document_batches(
+    paths: list[str], settings: Settings, rejections: list[Rejection], bar
+) -> Iterator[list[RawDocument]]:
     """Documents in batches of `batch_size` however they are spread over files (a JSON Lines
     file may hold thousands): the run holds a few batches in memory, never the whole input,
     and annotation overlaps the rest from the first batch on. Rejections go to `rejections`."""
@@ -102,8 +125,10 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
         try:
             article_fault("extract", document.raw_content)
             result = build_article(document, today)
-        except Exception as exc:  # one bad page must not cost the batch
-            result = Rejection(document.source_path, "extraction_error", f"{type(exc).__name__}: {exc}", document.article_id)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not cost the batch
+            result = Rejection(
+                document.source_path, "extraction_error", f"{type(exc).__name__}: {exc}", document.article_id
+            )
         (rejections if isinstance(result, Rejection) else articles).append(result)
     return articles, rejections
 
@@ -136,16 +161,25 @@ def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger
     loaded, refused, error = 0, [], None
     for article in articles:
         try:
-            loaded += warehouse.load_batch(con, run_id, [article], by_id.get(article.article_id, []), [],
-                                           [entry for entry in ledger if entry[1] == article.article_id])
+            loaded += warehouse.load_batch(
+                con,
+                run_id,
+                [article],
+                by_id.get(article.article_id, []),
+                [],
+                [entry for entry in ledger if entry[1] == article.article_id],
+            )
         except Exception as exc:  # noqa: BLE001
             error = exc
-            refused.append(Rejection(article.source_path, "load_error", f"{type(exc).__name__}: {exc}", article.article_id))
+            refused.append(
+                Rejection(article.source_path, "load_error", f"{type(exc).__name__}: {exc}", article.article_id)
+            )
     if not loaded and len(refused) > 1:
         raise error  # no article of several loads: the warehouse's fault (a full disk), not theirs
     article_ids = {a.article_id for a in articles}
-    warehouse.load_batch(con, run_id, [], [], rejections + refused,
-                         [entry for entry in ledger if entry[1] not in article_ids])
+    warehouse.load_batch(
+        con, run_id, [], [], rejections + refused, [entry for entry in ledger if entry[1] not in article_ids]
+    )
     return loaded, refused
 
 
@@ -172,9 +206,15 @@ def _without_failed(articles, annotations, ledger):
     failed = {a.article_id: a.failure for a in annotations if a.failure}
     if not failed:
         return articles, annotations, ledger, []
-    rejections = [Rejection(a.source_path, *failed[a.article_id], a.article_id) for a in articles if a.article_id in failed]
-    return ([a for a in articles if a.article_id not in failed], [a for a in annotations if not a.failure],
-            [entry for entry in ledger if entry[1] not in failed], rejections)
+    rejections = [
+        Rejection(a.source_path, *failed[a.article_id], a.article_id) for a in articles if a.article_id in failed
+    ]
+    return (
+        [a for a in articles if a.article_id not in failed],
+        [a for a in annotations if not a.failure],
+        [entry for entry in ledger if entry[1] not in failed],
+        rejections,
+    )
 
 
 def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunReport, today: date) -> None:
@@ -205,8 +245,9 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
         pending_rejections += failed
         report.timed("annotate", started)
         started = time.perf_counter()
-        loaded, refused = load_batch(str(work), run_id, quote(articles), quote(annotations),
-                                     quote(pending_rejections), quote(ledger))
+        loaded, refused = load_batch(
+            str(work), run_id, quote(articles), quote(annotations), quote(pending_rejections), quote(ledger)
+        )
         report.counts["articles_loaded"] += loaded
         fault_point("load")  # after the batch is written to the working copy
         report.rejected(pending_rejections + refused)
@@ -310,8 +351,14 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
             _stop_annotation_workers()
             report.status = "success"
             con = warehouse.connect(work)
-            warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds,
-                                 dbt_fingerprint=report.dbt_fingerprint)
+            warehouse.finish_run(
+                con,
+                report.run_id,
+                "success",
+                report.counts,
+                report.stage_seconds,
+                dbt_fingerprint=report.dbt_fingerprint,
+            )
             con.execute("checkpoint")
             con.close()
             publish.publish(target, settings.lock_timeout_seconds)
@@ -322,10 +369,18 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
             _record_failed_run(target, report, flow_run_id, input_path, traceback.format_exc())
             raise
         Progress().stage(f"published {target}")
-    create_markdown_artifact(markdown=run_report(report, input_path), key="ingest-run-report",
-                             description="Files seen, articles loaded, rejections with reasons, stories, stage times")
-    return {"run_id": report.run_id, "status": report.status, **report.counts,
-            "stage_seconds": report.stage_seconds, "rejections": report.rejections}
+    create_markdown_artifact(
+        markdown=run_report(report, input_path),
+        key="ingest-run-report",
+        description="Files seen, articles loaded, rejections with reasons, stories, stage times",
+    )
+    return {
+        "run_id": report.run_id,
+        "status": report.status,
+        **report.counts,
+        "stage_seconds": report.stage_seconds,
+        "rejections": report.rejections,
+    }
 
 
 def _stop_annotation_workers() -> None:
@@ -344,9 +399,16 @@ def task_runner(settings: Settings | None = None):
     from prefect_dask import DaskTaskRunner
 
     if settings.dask == "local":
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
-            "n_workers": settings.dask_workers, "threads_per_worker": 1, "processes": True,
-            "host": "127.0.0.1", "dashboard_address": None})  # nothing listens beyond loopback
+        return DaskTaskRunner(
+            cluster_class="distributed.LocalCluster",
+            cluster_kwargs={
+                "n_workers": settings.dask_workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "host": "127.0.0.1",
+                "dashboard_address": None,
+            },
+        )  # nothing listens beyond loopback
     return DaskTaskRunner(address=settings.dask)
 
 
@@ -367,10 +429,17 @@ def _record_failed_run(target: Path, report: RunReport, flow_run_id, input_path:
         con = warehouse.connect(work)
         warehouse.ensure_schema(con)
         warehouse.start_run(con, report.run_id, flow_run_id, input_path)
-        counts = {**report.counts, "articles_loaded": 0, "stories_created": 0, "stories_updated": 0}  # nothing was published
-        warehouse.finish_run(con, report.run_id, "failed", counts, report.stage_seconds, f"{report.error}\n{trace[-2000:]}")
+        counts = {
+            **report.counts,
+            "articles_loaded": 0,
+            "stories_created": 0,
+            "stories_updated": 0,
+        }  # nothing was published
+        warehouse.finish_run(
+            con, report.run_id, "failed", counts, report.stage_seconds, f"{report.error}\n{trace[-2000:]}"
+        )
         con.execute("checkpoint")
         con.close()
         publish.publish(target)
-    except Exception:
+    except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
         publish.discard_working_copy(target)

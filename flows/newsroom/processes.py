@@ -1,4 +1,5 @@
 """Child processes that never outlive the run that started them."""
+
 from __future__ import annotations
 
 

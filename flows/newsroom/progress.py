@@ -6,6 +6,7 @@ Written to stderr directly rather than printed: the flow logs prints (`log_print
 bar redrawn many times a second does not belong in the Prefect log. Stage lines also go to
 the run's logger, so the Prefect UI shows them.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -56,5 +57,6 @@ class Progress:
 
         # a new pseudo-terminal reports 0 x 0, where tqdm draws nothing at all
         size = shutil.get_terminal_size((100, 24))
-        return tqdm(total=total, desc=desc, unit=f" {unit}", file=self.stream, ncols=size.columns, nrows=size.lines,
-                    leave=True)
+        return tqdm(
+            total=total, desc=desc, unit=f" {unit}", file=self.stream, ncols=size.columns, nrows=size.lines, leave=True
+        )

@@ -6,6 +6,7 @@ with a pid file and a log in PREFECT_HOME (`.prefect/` by default). A pid file w
 is gone, or now belongs to another program, is stale: it is removed and said so, never
 signalled.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,8 @@ from .deploy import DEPLOYMENT, FLOW
 
 @dataclass
 class Service:
-    name: str        # pid file and log name
-    marker: str      # a word of its command line, to tell our process from a reused pid
+    name: str  # pid file and log name
+    marker: str  # a word of its command line, to tell our process from a reused pid
     command: list[str]
 
     def pid_file(self, home: Path) -> Path:
@@ -39,17 +40,26 @@ def _services(settings: Settings) -> list[Service]:
     bin_dir = Path(sys.executable).parent
     port = str(settings.prefect_port)
     return [
-        Service("server", "prefect", [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port]),
+        Service(
+            "server", "prefect", [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port]
+        ),
         Service("deployment", "newsroom.deploy", [sys.executable, "-m", "newsroom.deploy"]),
     ]
 
 
 def _env(settings: Settings) -> dict:
     api = _local_api(settings)
-    return {**os.environ, "PREFECT_HOME": str(settings.prefect_home), "PREFECT_API_URL": api,
-            "PREFECT_UI_API_URL": api, "PREFECT_SERVER_API_HOST": "127.0.0.1",
-            "PREFECT_SERVER_API_PORT": str(settings.prefect_port), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "INFO")}
+    return {
+        **os.environ,
+        "PREFECT_HOME": str(settings.prefect_home),
+        "PREFECT_API_URL": api,
+        "PREFECT_UI_API_URL": api,
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(settings.prefect_port),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "INFO"),
+    }
 
 
 def running_pid(service: Service, home: Path) -> int | None:
@@ -106,8 +116,14 @@ class ServiceError(RuntimeError):
 
 def _start(service: Service, settings: Settings) -> subprocess.Popen:
     log = service.log(settings.prefect_home)
-    process = subprocess.Popen(service.command, env=_env(settings), stdin=subprocess.DEVNULL,
-                               stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        service.command,
+        env=_env(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     service.pid_file(settings.prefect_home).write_text(f"{process.pid}\n")
     return process
 
@@ -125,19 +141,31 @@ def serve(settings: Settings | None = None, foreground: bool = False) -> int:
     try:
         process = _start(server, settings)
         print(f"starting the Prefect server on {ui} (log: {server.log(settings.prefect_home)}) ...", flush=True)
-        _wait("the Prefect server", lambda: _api(_local_api(settings), "/health") is not None, process,
-              server.log(settings.prefect_home), 240)
+        _wait(
+            "the Prefect server",
+            lambda: _api(_local_api(settings), "/health") is not None,
+            process,
+            server.log(settings.prefect_home),
+            240,
+        )
         process = _start(deployment, settings)
         print(f"serving {FLOW}/{DEPLOYMENT} (log: {deployment.log(settings.prefect_home)}) ...", flush=True)
-        _wait("the served deployment", lambda: _api(_local_api(settings), f"/deployments/name/{FLOW}/{DEPLOYMENT}"), process,
-              deployment.log(settings.prefect_home), 240)
+        _wait(
+            "the served deployment",
+            lambda: _api(_local_api(settings), f"/deployments/name/{FLOW}/{DEPLOYMENT}"),
+            process,
+            deployment.log(settings.prefect_home),
+            240,
+        )
     except ServiceError as exc:
         stop(settings, quiet=True)
         print(f"newsroom: {exc}", file=sys.stderr)
         return 1
-    print(f"Prefect UI: {ui}\n"
-          f"deployment {FLOW}/{DEPLOYMENT}: ingests {settings.inbox} into {settings.warehouse} on the "
-          f"schedule '{settings.schedule}'; `make trigger` runs it now")
+    print(
+        f"Prefect UI: {ui}\n"
+        f"deployment {FLOW}/{DEPLOYMENT}: ingests {settings.inbox} into {settings.warehouse} on the "
+        f"schedule '{settings.schedule}'; `make trigger` runs it now"
+    )
     if not foreground:
         print("both run in the background; `make stop` stops them")
         return 0
@@ -206,10 +234,13 @@ def trigger(settings: Settings | None = None, wait: bool = False) -> int:
     try:
         run = run_deployment(f"{FLOW}/{DEPLOYMENT}", timeout=None if wait else 0, as_subflow=False)
     except ObjectNotFound:
-        print(f"newsroom: the server at {api} has no deployment {FLOW}/{DEPLOYMENT}: `make serve` serves it",
-              file=sys.stderr)
+        print(
+            f"newsroom: the server at {api} has no deployment {FLOW}/{DEPLOYMENT}: `make serve` serves it",
+            file=sys.stderr,
+        )
         return 2
     ui = api.removesuffix("/api")
-    print(f"flow run {run.name} ({run.id}): {run.state.name if run.state else 'scheduled'}; "
-          f"{ui}/runs/flow-run/{run.id}")
+    print(
+        f"flow run {run.name} ({run.id}): {run.state.name if run.state else 'scheduled'}; {ui}/runs/flow-run/{run.id}"
+    )
     return 0 if not wait or (run.state and run.state.is_completed()) else 1

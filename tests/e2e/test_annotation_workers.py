@@ -1,5 +1,6 @@
 """The run's annotation worker processes give exactly what annotating in-process gives, in
 order, and a dead worker does not poison the next attempt."""
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,16 @@ SENTENCES = [
 
 
 def _articles(n: int) -> list[Article]:
-    return [Article(article_id=f"a{i:03d}", external_id=str(i), source_path=f"{i}.txt", input_format="txt",
-                    body_text=f"Story number {i}. " + " ".join(SENTENCES[i % 4 :] + SENTENCES[: i % 4]))
-            for i in range(n)]
+    return [
+        Article(
+            article_id=f"a{i:03d}",
+            external_id=str(i),
+            source_path=f"{i}.txt",
+            input_format="txt",
+            body_text=f"Story number {i}. " + " ".join(SENTENCES[i % 4 :] + SENTENCES[: i % 4]),
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.fixture

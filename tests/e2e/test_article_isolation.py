@@ -2,6 +2,7 @@
 never its batch's or the run's: faults are injected (NEWSROOM_FAULT) into four articles of
 a batch big enough to be annotated on the worker processes, one at each stage
 (and one that overruns the time budget)."""
+
 from __future__ import annotations
 
 import duckdb
@@ -17,8 +18,10 @@ POISONED = {  # marker in the article -> the reason its rejection must carry
     "POISON-STALL": "annotation_over_budget",  # spins in the passes until the time budget stops it
     "POISON-LOAD": "load_error",  # the batch's transaction fails: loaded again article by article
 }
-FAULTS = ("extract:raise=POISON-EXTRACT,annotate:raise=POISON-ANNOTATE,annotate:crash=POISON-SPACY,"
-          "annotate:stall=POISON-STALL,load:raise=POISON-LOAD")
+FAULTS = (
+    "extract:raise=POISON-EXTRACT,annotate:raise=POISON-ANNOTATE,annotate:crash=POISON-SPACY,"
+    "annotate:stall=POISON-STALL,load:raise=POISON-LOAD"
+)
 GOOD = 65  # with the five poisoned, 70 new articles: annotated on the worker processes (>= 64)
 
 
@@ -49,7 +52,8 @@ def test_a_failing_article_at_each_stage_is_rejected_alone(prefect_harness, tmp_
     try:
         rejected = con.execute("select source_path, reason, detail from ops.rejected_inputs").fetchall()
         assert sorted((path.rsplit("/", 1)[-1], reason) for path, reason, _ in rejected) == sorted(
-            (f"{marker.lower()}.txt", reason) for marker, reason in POISONED.items())  # once each, after two runs
+            (f"{marker.lower()}.txt", reason) for marker, reason in POISONED.items()
+        )  # once each, after two runs
         assert all("InjectedFault" in detail or "2 s budget" in detail for _, _, detail in rejected)
         assert con.execute("select count(*) from marts.articles").fetchone() == (GOOD,)
         for table in ("landing.articles", "landing.entity_mentions", "landing.quotes", "landing.article_features"):

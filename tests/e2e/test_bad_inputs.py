@@ -1,5 +1,6 @@
 """A folder of every kind of bad input beside good articles: each input is loaded or recorded
 in ops.rejected_inputs with a reason, the run finishes, and every good article is loaded."""
+
 from __future__ import annotations
 
 import codecs
@@ -13,8 +14,10 @@ import pytest
 
 from conftest import SEED_ORIGINAL, SEED_REWRITE
 
-STORY = ("The river rose two metres overnight and flooded the lower town, officials said on Monday. "
-         "Residents were moved to the school gym while engineers checked the old bridge for damage. ") * 4
+STORY = (
+    "The river rose two metres overnight and flooded the lower town, officials said on Monday. "
+    "Residents were moved to the school gym while engineers checked the old bridge for damage. "
+) * 4
 
 
 @pytest.fixture(scope="module")
@@ -30,26 +33,35 @@ def corpus(prefect_harness, tmp_path_factory):
     (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2048))
     (inbox / "random.html").write_bytes(os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00" * 200)
     (inbox / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + ("Storm " + STORY).encode("utf-16-le"))
-    (inbox / "cp1252.txt").write_bytes(("Caf\u00e9 " + STORY.replace("officials", "the caf\u00e9\u2019s owners")).encode("cp1252"))
+    (inbox / "cp1252.txt").write_bytes(
+        ("Caf\u00e9 " + STORY.replace("officials", "the caf\u00e9\u2019s owners")).encode("cp1252")
+    )
     (inbox / "bad_utf8.txt").write_bytes(("Z\u00fcrich " + STORY).encode() + b"\xff\xfe\xc3")
     (inbox / "nul_bytes.txt").write_bytes(("Dam " + STORY).encode().replace(b"bridge", b"bri\x00dge"))
     (inbox / "too_big.txt").write_text("Big " + STORY * 12_000)  # over the 2 MiB limit set below
     (inbox / "one_long_line.txt").write_text(("Long " + STORY.replace("\n", " ")) * 3)
     (inbox / "bad_date.txt").write_text(" date 2022-13-45 Quake " + STORY)
     (inbox / "future_date.txt").write_text(" date 2999-01-01 Fire " + STORY)
-    (inbox / "sql_chars.txt").write_text("Robert'); DROP TABLE landing.articles;-- said \"hello\" `x` " + STORY)
-    (inbox / "index.html").write_text("<html><body><h1>Latest news</h1><ul>" + "".join(
-        f"<li><a href='/{n}'>Minister {n} resigns after row over the budget</a></li>" for n in range(40)) + "</ul></body></html>")
+    (inbox / "sql_chars.txt").write_text('Robert\'); DROP TABLE landing.articles;-- said "hello" `x` ' + STORY)
+    (inbox / "index.html").write_text(
+        "<html><body><h1>Latest news</h1><ul>"
+        + "".join(f"<li><a href='/{n}'>Minister {n} resigns after row over the budget</a></li>" for n in range(40))
+        + "</ul></body></html>"
+    )
     (inbox / "truncated.html").write_text(f"<html><body><article><p>{STORY}</p><p>{STORY[:80]}")
-    (inbox / "feed.jsonl").write_text("\n".join([
-        json.dumps({"id": "ok-1", "text": "Bridge " + STORY, "outlet": "River Times", "date": "2021-03-04"}),
-        '{"id": "broken", "text": "no closing',
-        json.dumps({"id": "no-text"}),
-        json.dumps({"id": "wrong-type", "text": ["a", "list"]}),
-        json.dumps([1, 2, 3]),
-        json.dumps({"id": "brief", "text": "The parliament election is over in Turkmenistan."}),  # a news brief
-        json.dumps({"id": "bad-url", "text": "Ferry " + STORY, "url": "http://[::1/2020/01/02/ferry"}),
-    ]))
+    (inbox / "feed.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "ok-1", "text": "Bridge " + STORY, "outlet": "River Times", "date": "2021-03-04"}),
+                '{"id": "broken", "text": "no closing',
+                json.dumps({"id": "no-text"}),
+                json.dumps({"id": "wrong-type", "text": ["a", "list"]}),
+                json.dumps([1, 2, 3]),
+                json.dumps({"id": "brief", "text": "The parliament election is over in Turkmenistan."}),  # a news brief
+                json.dumps({"id": "bad-url", "text": "Ferry " + STORY, "url": "http://[::1/2020/01/02/ferry"}),
+            ]
+        )
+    )
     (inbox / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")
     (inbox / "x.txt").mkdir()
     (inbox / "x.txt" / "nested.txt").write_text("Nested " + STORY)
@@ -60,16 +72,24 @@ def corpus(prefect_harness, tmp_path_factory):
     (inbox / "deep.html").write_text("<html><body>" + "<div>" * 100_000 + f"<p>Deep {STORY}</p>" + "</div>" * 100_000)
     (inbox / "bomb.html").write_bytes(gzip.compress(b"<html><body>" + b"a" * 50_000_000))
     entities = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(2, 10))
-    (inbox / "laughs.html").write_text(f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{entities}]>'
-                                       f"<html><body><p>&lol9;</p><p>Laughs {STORY}</p></body></html>")
-    (inbox / "xxe.html").write_text('<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-                                    f"<html><body><p>&xxe;</p><p>Entity {STORY}</p></body></html>")
+    (inbox / "laughs.html").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{entities}]>'
+        f"<html><body><p>&lol9;</p><p>Laughs {STORY}</p></body></html>"
+    )
+    (inbox / "xxe.html").write_text(
+        '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        f"<html><body><p>&xxe;</p><p>Entity {STORY}</p></body></html>"
+    )
     os.mkfifo(inbox / "fifo.txt")  # reading it would block the run for ever
-    (inbox / "records.jsonl").write_text("\n".join([
-        json.dumps({"id": "../../etc/x\x00\nbad", "text": "Harbour " + STORY}),  # separators, NUL, newline
-        json.dumps({"id": "huge", "text": "Huge " + STORY * 12_000}),  # over the limit: only this record
-        json.dumps({"id": "after-huge", "text": "Pier " + STORY}),
-    ]))
+    (inbox / "records.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "../../etc/x\x00\nbad", "text": "Harbour " + STORY}),  # separators, NUL, newline
+                json.dumps({"id": "huge", "text": "Huge " + STORY * 12_000}),  # over the limit: only this record
+                json.dumps({"id": "after-huge", "text": "Pier " + STORY}),
+            ]
+        )
+    )
     tiny = inbox / "tiny"
     tiny.mkdir()
     for n in range(20_000):  # a folder of notes: each recorded, at ~1 ms a file
@@ -88,9 +108,16 @@ def corpus(prefect_harness, tmp_path_factory):
         else:
             os.environ["NEWSROOM_MAX_FILE_BYTES"] = previous
     con = duckdb.connect(str(warehouse), read_only=True)
-    loaded = {r[0]: r for r in con.execute(
-        "select source_path, published_date::varchar, encoding, quality_flags, body_text from marts.articles").fetchall()}
-    rejected = {r[0]: (r[1], r[2]) for r in con.execute("select source_path, reason, detail from ops.rejected_inputs").fetchall()}
+    loaded = {
+        r[0]: r
+        for r in con.execute(
+            "select source_path, published_date::varchar, encoding, quality_flags, body_text from marts.articles"
+        ).fetchall()
+    }
+    rejected = {
+        r[0]: (r[1], r[2])
+        for r in con.execute("select source_path, reason, detail from ops.rejected_inputs").fetchall()
+    }
     ledger = con.execute("select source_path, status from ops.input_files").fetchall()
     con.close()
     return inbox, result, loaded, rejected, ledger
@@ -108,20 +135,52 @@ def test_run_finishes(corpus):
 def test_every_good_article_is_loaded(corpus):
     _, _, loaded, _, _ = corpus
     names = {_name(p) for p in loaded}
-    assert {"seed_original.txt", "seed_rewrite.txt", "utf16.txt", "cp1252.txt", "bad_utf8.txt", "nul_bytes.txt",
-            "one_long_line.txt", "bad_date.txt", "future_date.txt", "sql_chars.txt", "truncated.html",
-            "nested.txt", "feed.jsonl#L1", "feed.jsonl#L6", "feed.jsonl#L7", "deep.html", "xxe.html",
-            "records.jsonl#L1", "records.jsonl#L3"} <= names
+    assert {
+        "seed_original.txt",
+        "seed_rewrite.txt",
+        "utf16.txt",
+        "cp1252.txt",
+        "bad_utf8.txt",
+        "nul_bytes.txt",
+        "one_long_line.txt",
+        "bad_date.txt",
+        "future_date.txt",
+        "sql_chars.txt",
+        "truncated.html",
+        "nested.txt",
+        "feed.jsonl#L1",
+        "feed.jsonl#L6",
+        "feed.jsonl#L7",
+        "deep.html",
+        "xxe.html",
+        "records.jsonl#L1",
+        "records.jsonl#L3",
+    } <= names
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("empty.txt", "empty_file"), ("whitespace.txt", "empty_file"), ("image.txt", "binary_file"),
-    ("random.html", "binary_file"), ("too_big.txt", "file_too_large"), ("index.html", "no_article_body"),
-    ("feed.jsonl#L2", "invalid_json"), ("feed.jsonl#L3", "missing_field"), ("feed.jsonl#L4", "invalid_field_type"),
-    ("feed.jsonl#L5", "invalid_record"), ("notes.pdf", "unsupported_format"), ("dangling.txt", "unreadable"),
-    ("loop", "symlink_loop"), ("passwd.txt", "outside_input"), ("bomb.html", "binary_file"),
-    ("fifo.txt", "unsupported_format"), ("records.jsonl#L2", "record_too_large"), ("t19999.txt", "no_article_body"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("empty.txt", "empty_file"),
+        ("whitespace.txt", "empty_file"),
+        ("image.txt", "binary_file"),
+        ("random.html", "binary_file"),
+        ("too_big.txt", "file_too_large"),
+        ("index.html", "no_article_body"),
+        ("feed.jsonl#L2", "invalid_json"),
+        ("feed.jsonl#L3", "missing_field"),
+        ("feed.jsonl#L4", "invalid_field_type"),
+        ("feed.jsonl#L5", "invalid_record"),
+        ("notes.pdf", "unsupported_format"),
+        ("dangling.txt", "unreadable"),
+        ("loop", "symlink_loop"),
+        ("passwd.txt", "outside_input"),
+        ("bomb.html", "binary_file"),
+        ("fifo.txt", "unsupported_format"),
+        ("records.jsonl#L2", "record_too_large"),
+        ("t19999.txt", "no_article_body"),
+    ],
+)
 def test_bad_input_is_recorded_with_its_reason(corpus, name, reason):
     _, _, _, rejected, _ = corpus
     reasons = {r for p, (r, _) in rejected.items() if _name(p) == name}
@@ -139,8 +198,9 @@ def test_nothing_is_lost(corpus):
 
 def test_duplicate_content_is_recorded_not_reloaded(corpus):
     _, _, loaded, _, ledger = corpus
-    assert ("seed_original_copy.txt" in {_name(p) for p, s in ledger if s == "duplicate"}
-            or "seed_original.txt" in {_name(p) for p, s in ledger if s == "duplicate"})
+    assert "seed_original_copy.txt" in {_name(p) for p, s in ledger if s == "duplicate"} or "seed_original.txt" in {
+        _name(p) for p, s in ledger if s == "duplicate"
+    }
     assert sum(_name(p).startswith("seed_original") for p in loaded) == 1
 
 

@@ -1,6 +1,7 @@
 """Batches are of documents, not files: a JSON Lines file holding more articles than a batch
 streams through in several batches beside other files, with every article loaded once and
 every bad line recorded, in the order the queue of in-flight batches lets through."""
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,17 @@ def test_a_feed_larger_than_a_batch_streams_through_in_batches(prefect_harness, 
     assert result["articles_loaded"] == 6 and result["rejected_inputs"] == 1
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        assert sorted(r[0] for r in con.execute("select external_id from marts.articles").fetchall()) == \
-            ["feed-0", "feed-1", "feed-2", "feed-3", "feed-4", "late"]
+        assert sorted(r[0] for r in con.execute("select external_id from marts.articles").fetchall()) == [
+            "feed-0",
+            "feed-1",
+            "feed-2",
+            "feed-3",
+            "feed-4",
+            "late",
+        ]
         assert con.execute("select reason from ops.rejected_inputs").fetchall() == [("invalid_json",)]
-        assert con.execute("select count(*), count(distinct article_id) from ops.input_files where status = 'loaded'").fetchone() == (6, 6)
+        assert con.execute(
+            "select count(*), count(distinct article_id) from ops.input_files where status = 'loaded'"
+        ).fetchone() == (6, 6)
     finally:
         con.close()

@@ -1,5 +1,6 @@
 """The `newsroom` command as its user meets it: refusals are one line with a documented exit
 code, before Prefect starts and recording nothing; progress on a terminal."""
+
 from __future__ import annotations
 
 import os
@@ -56,9 +57,14 @@ def test_a_warehouse_another_run_is_building_is_refused_at_once(tmp_path):
 
     warehouse = tmp_path / "news.duckdb"
     with run_lock(warehouse):
-        result = subprocess.run([NEWSROOM, "run", "--input", str(SAMPLE), "--warehouse", str(warehouse)],
-                                capture_output=True, text=True, cwd=ROOT, timeout=120,
-                                env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home")})
+        result = subprocess.run(
+            [NEWSROOM, "run", "--input", str(SAMPLE), "--warehouse", str(warehouse)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home")},
+        )
     result.prefect_started = (tmp_path / "prefect-home").exists()
     _refused(result, 3, "another run is building")
 
@@ -79,8 +85,14 @@ def test_a_run_on_a_terminal_shows_stage_lines_and_progress_bars(tmp_path):
     controller, terminal = pty.openpty()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "COLUMNS": "120"}
     env.pop("PREFECT_API_URL", None)
-    process = subprocess.Popen([NEWSROOM, "run", "--input", str(SAMPLE), "--warehouse", str(tmp_path / "news.duckdb")],
-                               stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=ROOT)
+    process = subprocess.Popen(
+        [NEWSROOM, "run", "--input", str(SAMPLE), "--warehouse", str(tmp_path / "news.duckdb")],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+        cwd=ROOT,
+    )
     os.close(terminal)
     screen = b""
     while True:
@@ -103,9 +115,11 @@ def test_a_warehouse_open_for_writing_elsewhere_is_refused_and_keeps_the_writers
     import duckdb
 
     warehouse = tmp_path / "news.duckdb"
-    code = ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-            "con.execute('create table notes (n int)'); con.execute('insert into notes values (1), (2)'); "
-            "print('ready', flush=True); time.sleep(120)")
+    code = (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+        "con.execute('create table notes (n int)'); con.execute('insert into notes values (1), (2)'); "
+        "print('ready', flush=True); time.sleep(120)"
+    )
     writer = subprocess.Popen([sys.executable, "-c", code, str(warehouse)], stdout=subprocess.PIPE, text=True)
     try:
         assert writer.stdout.readline().strip() == "ready"

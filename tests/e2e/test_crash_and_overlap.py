@@ -1,6 +1,7 @@
 """Crashes and overlapping runs, on real `newsroom run` processes: a run SIGKILLed in any
 stage leaves the published warehouse as it was, and the next run builds exactly what an
 uninterrupted run builds; a second run started during another exits with a clear message."""
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,19 @@ import pytest
 
 from conftest import ROOT, SAMPLE, marts_snapshot
 
+
 def _run(warehouse: Path, env: dict, fault: str | None = None, wait: bool = True):
     env = dict(env)
     if fault:
         env["NEWSROOM_FAULT"] = fault
-    command = [str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(SAMPLE), "--warehouse", str(warehouse)]
+    command = [
+        str(Path(sys.executable).with_name("newsroom")),
+        "run",
+        "--input",
+        str(SAMPLE),
+        "--warehouse",
+        str(warehouse),
+    ]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if not wait:
         return process
@@ -94,13 +103,19 @@ def _variants(path: Path, count: int) -> Path:
     text = read_seed(SEED_ORIGINAL)
     with path.open("w") as out:
         for i in range(count):
-            out.write(json.dumps({"id": f"variant-{i}", "text": f"{text}\n\nUpdate {i}: figures revised.",
-                                  "date": "2022-09-22"}) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": f"variant-{i}", "text": f"{text}\n\nUpdate {i}: figures revised.", "date": "2022-09-22"}
+                )
+                + "\n"
+            )
     return path
 
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
-def test_a_stopped_run_exits_with_its_workers_and_leaves_the_warehouse_as_it_was(env, reference_warehouse, tmp_path, sig):
+def test_a_stopped_run_exits_with_its_workers_and_leaves_the_warehouse_as_it_was(
+    env, reference_warehouse, tmp_path, sig
+):
     import signal
 
     import psutil
@@ -108,10 +123,17 @@ def test_a_stopped_run_exits_with_its_workers_and_leaves_the_warehouse_as_it_was
     warehouse = tmp_path / "news.duckdb"
     shutil.copyfile(reference_warehouse, warehouse)
     published = marts_snapshot(warehouse)
-    command = [str(Path(sys.executable).with_name("newsroom")), "run", "--input",
-               str(_variants(tmp_path / "variants.jsonl", 96)), "--warehouse", str(warehouse)]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    command = [
+        str(Path(sys.executable).with_name("newsroom")),
+        "run",
+        "--input",
+        str(_variants(tmp_path / "variants.jsonl", 96)),
+        "--warehouse",
+        str(warehouse),
+    ]
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     run = psutil.Process(process.pid)
     deadline = time.monotonic() + 300
     workers = []

@@ -1,5 +1,6 @@
 """Scale-out: with NEWSROOM_DASK=local the flow annotates on a Dask LocalCluster through
 prefect-dask's DaskTaskRunner, and builds the same marts as the default runner."""
+
 from __future__ import annotations
 
 import os

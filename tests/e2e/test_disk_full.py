@@ -1,6 +1,7 @@
 """A disk that fills during a run: the error names the cause, the published warehouse is as
 it was (its marts unchanged, the failed run recorded), the working copy is removed, and the
 next run, with space again, loads everything. The disk is a small tmpfs, which needs root."""
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,14 @@ def small_disk(tmp_path):
 def _run(tmp_path: Path, input_path: Path, warehouse: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home")}
     env.pop("PREFECT_API_URL", None)
-    return subprocess.run([NEWSROOM, "run", "--input", str(input_path), "--warehouse", str(warehouse)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
+    return subprocess.run(
+        [NEWSROOM, "run", "--input", str(input_path), "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=900,
+    )
 
 
 def _fill(disk: Path, leave_kib: int) -> Path:
@@ -59,14 +66,20 @@ def test_a_full_disk_fails_the_run_cleanly_and_the_next_run_is_fine(tmp_path, sm
     inbox.mkdir()
     stories = [read_seed(p) for p in sorted(SAMPLE.glob("*.txt"))]
     for i in range(ARTICLES):
-        (inbox / f"a{i:03d}.txt").write_text(f"{stories[i % len(stories)]}\n\nEdition {i} of the story ran on page {i}.\n")
+        (inbox / f"a{i:03d}.txt").write_text(
+            f"{stories[i % len(stories)]}\n\nEdition {i} of the story ran on page {i}.\n"
+        )
     # room for the working copy of the published file (~8 MB) and 1.3 MB more: the run needs more
     filler = _fill(small_disk, leave_kib=warehouse.stat().st_size // 1024 + 1300)
     full = _run(tmp_path, inbox, warehouse)
 
     assert full.returncode == 1, full.stderr[-3000:]
     assert "No space left on device" in full.stderr.strip().splitlines()[-1]
-    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "news.duckdb", "news.duckdb.lock"]  # no working copy
+    assert sorted(p.name for p in small_disk.iterdir()) == [
+        "filler",
+        "news.duckdb",
+        "news.duckdb.lock",
+    ]  # no working copy
     assert marts_snapshot(warehouse) == before
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -81,6 +94,8 @@ def test_a_full_disk_fails_the_run_cleanly_and_the_next_run_is_fine(tmp_path, sm
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("select count(*) from marts.articles").fetchone() == (len(before["articles"]) + ARTICLES,)
-        assert con.execute("select list(status order by started_at) from ops.runs").fetchone() == (["success", "failed", "success"],)
+        assert con.execute("select list(status order by started_at) from ops.runs").fetchone() == (
+            ["success", "failed", "success"],
+        )
     finally:
         con.close()

@@ -1,6 +1,7 @@
 """Inputs of the sizes an operator can meet, at the default limits (20 MiB a file or record):
 a 15 MB page of one paragraph is loaded whole, its first 500,000 characters annotated and the
 rest flagged; a 50 MB JSON Lines record is rejected alone; the good articles beside them load."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,11 @@ import duckdb
 
 from conftest import SEED_ORIGINAL
 
-SENTENCES = ("The river rose two metres overnight and flooded the lower town, officials said on Monday. "
-             "Residents were moved to the school gym while engineers checked the old bridge for damage. "
-             '"We have never seen it this high," the mayor said. ')
+SENTENCES = (
+    "The river rose two metres overnight and flooded the lower town, officials said on Monday. "
+    "Residents were moved to the school gym while engineers checked the old bridge for damage. "
+    '"We have never seen it this high," the mayor said. '
+)
 
 
 def test_a_15_mb_paragraph_and_a_50_mb_record_cost_only_themselves(prefect_harness, tmp_path):

@@ -1,5 +1,6 @@
 """Stories are stable: a story's id survives when articles join it and when the same input
 is ingested again."""
+
 from __future__ import annotations
 
 import shutil
@@ -59,7 +60,12 @@ def test_articles_stored_without_clustering_features_get_them_on_the_next_run(pr
         featured = con.execute("""select count(*), min(len(sentence_stems)), min(len(shingles)), min(len(signature))
                                   from landing.article_features""").fetchone()
         assert featured[0] == 2 and featured[1] > 5 and featured[2] > 100 and featured[3] == 128
-        assert con.execute("select syndication from marts.articles where external_id = ?", [SEED_REWRITE.stem]).fetchone()[0] == "rewrite"
+        assert (
+            con.execute("select syndication from marts.articles where external_id = ?", [SEED_REWRITE.stem]).fetchone()[
+                0
+            ]
+            == "rewrite"
+        )
         assert not con.execute("""select count(*) from information_schema.tables
                                   where table_schema = 'landing' and table_name = 'article_signatures'""").fetchone()[0]
     finally:

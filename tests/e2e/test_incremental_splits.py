@@ -2,6 +2,7 @@
 articles (read from ../shared/eval at test time) annotated once, then clustered in one run
 and in several splits, each into its own warehouse, at the clustering stage itself. The
 60 + 24 split crashed (`KeyError` for a stored article after a story merge)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,8 +31,10 @@ def corpus():
     from newsroom.extract.article import build_article
     from newsroom.extract.records import RawDocument
 
-    documents = [RawDocument(source_path=f"polnear/{name}", external_id=name, input_format="jsonl", text=text)
-                 for name, text, _ in load_split(POLNEAR_DEV)]
+    documents = [
+        RawDocument(source_path=f"polnear/{name}", external_id=name, input_format="jsonl", text=text)
+        for name, text, _ in load_split(POLNEAR_DEV)
+    ]
     articles = [build_article(d, date(2026, 12, 1)) for d in documents]
     assert len(articles) == 84 and all(not hasattr(a, "reason") for a in articles)
     return articles, list(annotate(articles, n_process=1))
@@ -80,6 +83,8 @@ def test_a_split_agrees_with_one_run(corpus, one_run, split, tmp_path):
     stories = _cluster_in_runs(tmp_path / "news.duckdb", articles, annotations, SPLITS[split])
     assert set(stories) == set(one_run) == {a.article_id for a in articles}
     agreement = bcubed(one_run, stories)
-    print(f"{split}: BCubed F1 against one run {agreement.f1:.3f}, {len(set(stories.values()))} stories "
-          f"(one run: {len(set(one_run.values()))})")
+    print(
+        f"{split}: BCubed F1 against one run {agreement.f1:.3f}, {len(set(stories.values()))} stories "
+        f"(one run: {len(set(one_run.values()))})"
+    )
     assert agreement.f1 >= 0.95

@@ -1,5 +1,6 @@
 """End to end on the two seed articles: the flow, dbt build (with its tests), and the marts
 checked with SQL, point by point. The second run goes through the `newsroom` command."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,22 @@ import pytest
 
 from conftest import ROOT, SAMPLE
 
-TABLES = ["marts.articles", "marts.sources", "marts.entities", "marts.entity_mentions", "marts.quotes",
-          "marts.quote_groups", "marts.stories", "marts.article_links", "landing.articles", "landing.entity_mentions",
-          "landing.quotes", "landing.story_members", "ops.rejected_inputs", "ops.input_files"]
+TABLES = [
+    "marts.articles",
+    "marts.sources",
+    "marts.entities",
+    "marts.entity_mentions",
+    "marts.quotes",
+    "marts.quote_groups",
+    "marts.stories",
+    "marts.article_links",
+    "landing.articles",
+    "landing.entity_mentions",
+    "landing.quotes",
+    "landing.story_members",
+    "ops.rejected_inputs",
+    "ops.input_files",
+]
 
 
 @dataclass
@@ -63,7 +77,11 @@ def seed(prefect_harness, tmp_path_factory) -> SeedWarehouse:
     env.pop("PREFECT_API_URL", None)  # the command runs as a user would: its own local API
     cli = subprocess.run(
         [str(Path(sys.executable).with_name("newsroom")), "run", "--input", str(SAMPLE), "--warehouse", str(path)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
     )
     still_reading = reader.execute("select count(*) from marts.articles").fetchone()[0]
     reader.close()
@@ -78,7 +96,7 @@ def _article(seed: SeedWarehouse, external_id: str) -> dict:
         cursor = con.execute("select * from marts.articles where external_id = ?", [external_id])
         names = [d[0] for d in cursor.description]
         (row,) = cursor.fetchall()
-        return dict(zip(names, row))
+        return dict(zip(names, row, strict=True))
     finally:
         con.close()
 
@@ -97,7 +115,8 @@ def test_both_articles_are_one_story_published_on_the_same_day(seed):
     assert len({r[0] for r in rows}) == 1
     assert {r[1] for r in rows} == {"2022-09-22"}
     story_id, article_count, first_published = seed.one(
-        "select story_id, article_count, first_published::varchar from marts.stories")
+        "select story_id, article_count, first_published::varchar from marts.stories"
+    )
     assert story_id == rows[0][0] and article_count == 2 and first_published == "2022-09-22"
 
 
@@ -114,13 +133,22 @@ def test_every_quote_belongs_to_a_group_that_names_its_first_carrier(seed):
     groups = seed.query("""select g.article_count, g.quote_count, g.first_article_id in (select article_id from marts.articles),
                                   g.quote_text = q.quote_text
                            from marts.quote_groups g join marts.quotes q using (quote_group_id)""")
-    assert groups and all(articles >= 1 and quotes >= articles and known and same for articles, quotes, known, same in groups)
+    assert groups and all(
+        articles >= 1 and quotes >= articles and known and same for articles, quotes, known, same in groups
+    )
 
 
 def test_original_body_is_the_story_without_page_furniture(seed):
     body = _article(seed, ORIGINAL)["body_text"]
     assert body.startswith("North Korea says it hasn't exported") or body.startswith("North Korea denies")
-    for furniture in ("JUST IN", "You are here", "Photo: Unsplash", "Dear Reader", "First Published", "RECOMMENDED FOR YOU"):
+    for furniture in (
+        "JUST IN",
+        "You are here",
+        "Photo: Unsplash",
+        "Dear Reader",
+        "First Published",
+        "RECOMMENDED FOR YOU",
+    ):
         assert furniture not in body
 
 
@@ -138,21 +166,28 @@ def test_rewrite_derives_from_the_credited_original(seed):
     assert rewrite["derived_from_article_id"] == original["article_id"]
     relation, alignment = seed.one(
         "select relation, sentence_alignment from marts.article_links where article_id = ? and linked_article_id = ?",
-        [rewrite["article_id"], original["article_id"]])
+        [rewrite["article_id"], original["article_id"]],
+    )
     assert relation == "rewrite" and alignment >= 0.5
 
 
-@pytest.mark.parametrize("variants", [
-    ["North Korea", "North Korea's", "DPRK", "Democratic People's Republic of Korea"],
-    ["US", "U.S.", "the United States"],
-])
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["North Korea", "North Korea's", "DPRK", "Democratic People's Republic of Korea"],
+        ["US", "U.S.", "the United States"],
+    ],
+)
 def test_entity_variants_are_one_entity(seed, variants):
     ids = set()
     for variant in variants:
         surface = variant.removeprefix("the ").removesuffix("'s")
-        rows = seed.query("""
+        rows = seed.query(
+            """
             select distinct m.entity_id from marts.entity_mentions m
-            where replace(m.mention_text, '’', '''') = ?""", [surface])
+            where replace(m.mention_text, '’', '''') = ?""",
+            [surface],
+        )
         assert rows, f"no mention of {variant!r}"
         ids |= {r[0] for r in rows}
     assert len(ids) == 1, ids
@@ -179,9 +214,12 @@ def test_mention_offsets_point_into_the_body(seed):
 
 @pytest.mark.parametrize("fragment", ["keep its mouth shut", "We have never exported weapons or ammunition to Russia"])
 def test_quotes_are_attributed_to_the_north_korean_official(seed, fragment):
-    speaker, kind = seed.one("""
+    speaker, kind = seed.one(
+        """
         select q.speaker_text, q.speaker_kind from marts.quotes q join marts.articles a using (article_id)
-        where a.external_id = ? and contains(q.quote_text, ?)""", [ORIGINAL, fragment])
+        where a.external_id = ? and contains(q.quote_text, ?)""",
+        [ORIGINAL, fragment],
+    )
     assert "official" in speaker.lower() and speaker.lower() not in ("he", "the official")
     assert "north korean" in speaker.lower()
     assert kind == "anonymous_official"
@@ -194,7 +232,9 @@ def test_sources_hold_the_outlet_and_the_agency(seed):
 
 def test_rerun_changes_no_row_count_and_both_runs_are_recorded(seed):
     assert seed.counts_second == seed.counts_first
-    runs = seed.query("select status, articles_loaded, articles_skipped, finished_at is not null from ops.runs order by started_at")
+    runs = seed.query(
+        "select status, articles_loaded, articles_skipped, finished_at is not null from ops.runs order by started_at"
+    )
     assert runs == [("success", 2, 0, True), ("success", 0, 2, True)]
 
 
@@ -229,8 +269,11 @@ def test_every_model_and_column_is_described(seed):
         select table_schema, table_name, column_name from information_schema.columns
         where table_schema in ('staging', 'intermediate', 'marts')""")
     assert {r[0] for r in relations} == {"staging", "intermediate", "marts"}
-    missing = [f"{schema}.{table}.{column}" for schema, table, column in relations
-               if not described.get(table, {}).get(column, "").strip()]
+    missing = [
+        f"{schema}.{table}.{column}"
+        for schema, table, column in relations
+        if not described.get(table, {}).get(column, "").strip()
+    ]
     assert missing == []
     assert all(model_descriptions[table].strip() for _, table, _ in relations)
 
@@ -246,7 +289,10 @@ def test_every_example_query_is_a_dbt_exposure_reading_the_marts_it_queries():
 
     import yaml
 
-    exposures = {e["name"]: e for e in yaml.safe_load((ROOT / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"]}
+    exposures = {
+        e["name"]: e
+        for e in yaml.safe_load((ROOT / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"]
+    }
     for query in (ROOT / "sql" / "examples").glob("*.sql"):
         exposure = exposures[query.stem]
         assert exposure["description"] == f'{{{{ doc("example_{query.stem}") }}}}'
@@ -258,7 +304,9 @@ def test_example_doc_blocks_carry_each_query_as_committed():
     from newsroom.model import examples
 
     text = examples.DOC_BLOCKS.read_text()
-    assert text == examples.render(), "sql/examples changed: `newsroom docs` rewrites dbt_project/docs/example_queries.md"
+    assert text == examples.render(), (
+        "sql/examples changed: `newsroom docs` rewrites dbt_project/docs/example_queries.md"
+    )
     for query in examples.queries():
         assert query.read_text().strip() in text
 
@@ -275,16 +323,42 @@ def test_newsroom_sql_runs_an_example_query_with_and_without_its_date_range(seed
     header, *rows = default.stdout.splitlines()
     assert header == "canonical_name,entity_type,mentions,articles" and rows
     (day,) = seed.one("select max(published_date) from marts.articles")
-    same_day = _command(newsroom, "sql", query, "--warehouse", str(seed.path), "--csv",
-                        "--param", f"start_date={day}", "--param", f"end_date={day}")
+    same_day = _command(
+        newsroom,
+        "sql",
+        query,
+        "--warehouse",
+        str(seed.path),
+        "--csv",
+        "--param",
+        f"start_date={day}",
+        "--param",
+        f"end_date={day}",
+    )
     assert same_day.stdout.splitlines()[1:] == rows
-    long_ago = _command(newsroom, "sql", query, "--warehouse", str(seed.path), "--csv",
-                        "--param", "start_date=1990-01-01", "--param", "end_date=1990-12-31")
+    long_ago = _command(
+        newsroom,
+        "sql",
+        query,
+        "--warehouse",
+        str(seed.path),
+        "--csv",
+        "--param",
+        "start_date=1990-01-01",
+        "--param",
+        "end_date=1990-12-31",
+    )
     assert long_ago.returncode == 0 and long_ago.stdout.splitlines() == [header]
-    table = _command(newsroom, "sql", "-", "--warehouse", str(seed.path), stdin="select count(*) as n from marts.articles")
+    table = _command(
+        newsroom, "sql", "-", "--warehouse", str(seed.path), stdin="select count(*) as n from marts.articles"
+    )
     assert table.returncode == 0 and re.search(r"│\s+2\s+│", table.stdout), table.stdout
     broken = _command(newsroom, "sql", "-", "--warehouse", str(seed.path), stdin="select nothing from nowhere")
-    assert broken.returncode == 1 and broken.stderr.startswith("newsroom: the query failed") and "Traceback" not in broken.stderr
+    assert (
+        broken.returncode == 1
+        and broken.stderr.startswith("newsroom: the query failed")
+        and "Traceback" not in broken.stderr
+    )
 
 
 def test_the_duckdb_cli_installed_by_make_opens_the_published_warehouse(seed):

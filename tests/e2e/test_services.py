@@ -1,6 +1,7 @@
 """The three ways people use the product, on real services on 127.0.0.1 looked at in headless
 Chromium: a Prefect server with the scheduled deployment served and run, and the dbt docs
 site. Screenshots go to $NEWSROOM_SCREENSHOTS when set (the README's come from here)."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,12 @@ pytestmark = pytest.mark.timeout(1200)
 
 
 def _api(base: str, path: str, body: dict | None = None):
-    request = urllib.request.Request(f"{base}{path}", method="POST" if body is not None else "GET",
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}{path}",
+        method="POST" if body is not None else "GET",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -35,8 +39,9 @@ def _screenshot(driver, tmp_path: Path, name: str) -> None:
 
 
 def _newsroom(env: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "newsroom"), *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [str(BIN / "newsroom"), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _wait_for_run(api: str, deployment_id: str, accept, timeout: float) -> dict:
@@ -49,8 +54,10 @@ def _wait_for_run(api: str, deployment_id: str, accept, timeout: float) -> dict:
         if done:
             return done[0]
         time.sleep(2)
-    raise AssertionError(f"no run finished within {timeout:.0f} s: "
-                         f"{[(r['name'], r['auto_scheduled'], r['state']['type']) for r in runs]}")
+    raise AssertionError(
+        f"no run finished within {timeout:.0f} s: "
+        f"{[(r['name'], r['auto_scheduled'], r['state']['type']) for r in runs]}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +73,14 @@ def served(tmp_path_factory):
     inbox.mkdir()
     for seed in SAMPLE.iterdir():
         shutil.copy(seed, inbox / seed.name)
-    env = {**os.environ, "PREFECT_HOME": str(home), "NEWSROOM_PREFECT_PORT": str(port), "NEWSROOM_INBOX": str(inbox),
-           "NEWSROOM_WAREHOUSE": str(warehouse), "NEWSROOM_SCHEDULE": "* * * * *"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "NEWSROOM_PREFECT_PORT": str(port),
+        "NEWSROOM_INBOX": str(inbox),
+        "NEWSROOM_WAREHOUSE": str(warehouse),
+        "NEWSROOM_SCHEDULE": "* * * * *",
+    }
     env.pop("PREFECT_API_URL", None)
 
     def logs() -> str:
@@ -82,9 +95,20 @@ def served(tmp_path_factory):
         _api(api, f"/deployments/{deployment['id']}/pause_deployment", {})
         triggered = _newsroom(env, "trigger", "--wait")
         addresses = listening_addresses(list(pids.values()))
-        yield {"api": api, "ui": f"http://127.0.0.1:{port}", "deployment": deployment, "scheduled": scheduled,
-               "triggered": triggered, "warehouse": warehouse, "addresses": addresses, "logs": logs,
-               "started": started, "pids": pids, "env": env, "home": home}
+        yield {
+            "api": api,
+            "ui": f"http://127.0.0.1:{port}",
+            "deployment": deployment,
+            "scheduled": scheduled,
+            "triggered": triggered,
+            "warehouse": warehouse,
+            "addresses": addresses,
+            "logs": logs,
+            "started": started,
+            "pids": pids,
+            "env": env,
+            "home": home,
+        }
     finally:
         _newsroom(env, "stop", timeout=120)
 
@@ -135,8 +159,13 @@ def test_prefect_services_listen_on_loopback_only(served):
 def docs_site(served, tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("docs") / "docs.log"
-    process = subprocess.Popen([str(BIN / "newsroom"), "docs", "--warehouse", str(served["warehouse"]), "--port", str(port)],
-                               cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(BIN / "newsroom"), "docs", "--warehouse", str(served["warehouse"]), "--port", str(port)],
+        cwd=ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", 300, process)
         yield {"url": f"http://127.0.0.1:{port}", "addresses": listening_addresses([process.pid])}

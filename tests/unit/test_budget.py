@@ -1,14 +1,16 @@
 """The per-article time budget: an article whose newsroom passes overrun it is that
 article's failure (annotation_over_budget), and the rest of its batch is annotated."""
+
 from __future__ import annotations
 
 import time
 
 import pytest
 
-from conftest import SEED_ORIGINAL, read_seed
 from newsroom.annotate import annotator, budget
 from newsroom.extract.records import Article
+
+from conftest import SEED_ORIGINAL, read_seed
 
 
 def test_check_raises_only_past_the_deadline():

@@ -1,17 +1,21 @@
 """Copies, rewrites and stable story assignment."""
+
 from __future__ import annotations
 
 from datetime import date
 
-from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
 from newsroom.cluster import stories
 from newsroom.cluster.syndication import ArticleFacts, compare, source_first
 from newsroom.extract.plaintext import extract_body
 
+from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
+
 ORIGINAL = extract_body(read_seed(SEED_ORIGINAL)).body
 REWRITE = extract_body(read_seed(SEED_REWRITE)).body
-UNRELATED = ("The city council voted on Tuesday to expand the bus network. Officials said it would add twelve routes. "
-             "The plan costs about four million dollars a year. Critics said fares would rise. The mayor disagreed. ") * 3
+UNRELATED = (
+    "The city council voted on Tuesday to expand the bus network. Officials said it would add twelve routes. "
+    "The plan costs about four million dollars a year. Critics said fares would rise. The mayor disagreed. "
+) * 3
 
 
 def test_paraphrased_rewrite_is_a_rewrite_not_a_copy():
@@ -48,8 +52,14 @@ def _similarity(article, others):
 def _assign(new, existing, sources=None, age=None):
     everyone = list(existing) + list(new)
     return stories.assign_greedy(
-        new, existing, age or {s: (i,) for i, s in enumerate(sorted(set(existing.values())))},
-        sources or {}, lambda a: [o for o in everyone if o != a], _similarity, threshold=0.5)[0]
+        new,
+        existing,
+        age or {s: (i,) for i, s in enumerate(sorted(set(existing.values())))},
+        sources or {},
+        lambda a: [o for o in everyone if o != a],
+        _similarity,
+        threshold=0.5,
+    )[0]
 
 
 def test_new_articles_join_the_story_they_are_like_and_others_open_new_ones():
@@ -89,7 +99,9 @@ def test_story_centroids_give_the_average_link_of_their_members():
 
     texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], UNRELATED.replace("bus", "tram")]
     texts = [_without_years(t) for t in texts]  # event time scales pairs and groups by their own rules
-    model = SimilarityModel([ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)])
+    model = SimilarityModel(
+        [ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)]
+    )
     left, right = ["0", "1"], ["2", "3", "4"]
     by_members = stories._story_link(left, right, model.similarity)
     by_centroids = model.centroid_similarity(model.centroid(left), model.centroid(right))
@@ -103,7 +115,12 @@ def test_sentence_alignment_counts_the_sentences_with_a_close_counterpart():
     def dice(a, b):
         return 2 * len(a & b) / (len(a) + len(b))
 
-    for a, b in [(ORIGINAL, REWRITE), (REWRITE, ORIGINAL), (ORIGINAL, UNRELATED), (REWRITE, REWRITE[: len(REWRITE) // 3])]:
+    for a, b in [
+        (ORIGINAL, REWRITE),
+        (REWRITE, ORIGINAL),
+        (ORIGINAL, UNRELATED),
+        (REWRITE, REWRITE[: len(REWRITE) // 3]),
+    ]:
         pa_, pb = profile(a), profile(b)
         shorter, longer = sorted((pa_.sentences, pb.sentences), key=len)
         one_by_one = sum(1 for s in shorter if any(dice(s, t) >= SENTENCE_MATCH for t in longer))
@@ -137,7 +154,9 @@ def test_similarity_gathered_from_the_arrays_equals_the_sparse_product():
 
     texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], "", UNRELATED.replace("bus", "tram")]
     texts = [_without_years(t) for t in texts]  # the product of the vectors alone, not scaled by event time
-    model = SimilarityModel([ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)])
+    model = SimilarityModel(
+        [ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)]
+    )
     others = [str(i) for i in (5, 4, 3, 2, 1, 0, 0, 4)]  # an empty article, repeats, any order
     for article in map(str, range(len(texts))):
         rows = model.combined[[model.index[o] for o in others]]
@@ -167,8 +186,15 @@ def test_event_times_conflict_on_dates_apart_or_disjoint_years_and_match_on_a_na
 
     from newsroom.cluster.eventtime import CONFLICT, MATCH, NEUTRAL, EventTimes, group_relation
 
-    texts = ["The quake of 2008 ...", "Rescuers in 2008 ...", "The 2012 quake ...", "No year at all ...",
-             "The 2012 quake ...", "The 2012 quake ...", "No year named ..."]
+    texts = [
+        "The quake of 2008 ...",
+        "Rescuers in 2008 ...",
+        "The 2012 quake ...",
+        "No year at all ...",
+        "The 2012 quake ...",
+        "The 2012 quake ...",
+        "No year named ...",
+    ]
     published = [None, None, None, None, date(2024, 1, 1), date(2024, 4, 1), date(2024, 1, 20)]
     times = EventTimes(texts, published)
     assert times.relation(0, np.array([1, 2, 3])).tolist() == [MATCH, CONFLICT, NEUTRAL]
@@ -192,7 +218,8 @@ def test_similarity_is_scaled_by_how_event_times_relate():
     assert other < unknown < same
     assert abs(model.pair_similarity("0", "2") - other) < 1e-9
     assert model.centroid_similarity(model.centroid(["0"]), model.centroid(["2"])) < model.centroid_similarity(
-        model.centroid(["0"]), model.centroid(["1"]))
+        model.centroid(["0"]), model.centroid(["1"])
+    )
 
 
 def _without_years(text: str) -> str:
@@ -240,6 +267,7 @@ def test_similarity_is_scaled_down_between_reports_about_different_people():
     base = _without_years(ORIGINAL)
     people = [_people("Kim Jong Un") * 3, _people("Kim Jong Un") * 3, _people("Yoon Suk Yeol") * 3, []]
     model = SimilarityModel([ArticleFeatures(str(i), base, p) for i, p in enumerate(people)])
+
     def product(a, b):  # the vectors' dot product, unscaled
         return (model.combined[model.index[a]] @ model.combined[model.index[b]].T).toarray()[0, 0]
 

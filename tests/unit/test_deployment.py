@@ -1,4 +1,5 @@
 """The scheduled deployment and the run report, without a server."""
+
 from __future__ import annotations
 
 from newsroom.config import DEFAULT_SCHEDULE

@@ -1,7 +1,15 @@
 """Canonical entity names: merge surface variants, never two different entities."""
+
 from __future__ import annotations
 
-from newsroom.annotate.entities import Mention, acronym_definitions, canonicalise, mentions_from_doc, normalise, trim_span
+from newsroom.annotate.entities import (
+    Mention,
+    acronym_definitions,
+    canonicalise,
+    mentions_from_doc,
+    normalise,
+    trim_span,
+)
 
 
 def _canon(text: str, spans: list[tuple[str, str]]) -> dict[str, str]:
@@ -31,8 +39,17 @@ def test_trim_span_keeps_offsets_pointing_at_the_name():
 
 def test_curated_aliases_merge_country_names():
     text = "US, U.S. and the United States; North Korea, DPRK and the Democratic People’s Republic of Korea."
-    canon = _canon(text, [("US", "GPE"), ("U.S.", "GPE"), ("United States", "GPE"), ("North Korea", "GPE"),
-                          ("DPRK", "ORG"), ("Democratic People’s Republic of Korea", "ORG")])
+    canon = _canon(
+        text,
+        [
+            ("US", "GPE"),
+            ("U.S.", "GPE"),
+            ("United States", "GPE"),
+            ("North Korea", "GPE"),
+            ("DPRK", "ORG"),
+            ("Democratic People’s Republic of Korea", "ORG"),
+        ],
+    )
     assert {canon[k] for k in ("US", "U.S.", "United States")} == {"United States"}
     assert {canon[k] for k in ("North Korea", "DPRK", "Democratic People’s Republic of Korea")} == {"North Korea"}
 
@@ -52,14 +69,22 @@ def test_short_person_name_extends_to_the_one_full_name_in_the_article():
 
 def test_ambiguous_short_name_is_not_merged():
     text = "Sung Kim met Kim Gunn. Kim said talks went well."
-    mentions = [Mention(0, 8, "Sung Kim", "PERSON"), Mention(13, 21, "Kim Gunn", "PERSON"), Mention(23, 26, "Kim", "PERSON")]
+    mentions = [
+        Mention(0, 8, "Sung Kim", "PERSON"),
+        Mention(13, 21, "Kim Gunn", "PERSON"),
+        Mention(23, 26, "Kim", "PERSON"),
+    ]
     canon = [m.canonical_name for m in canonicalise(mentions, text)]
     assert canon[2] == "Kim"  # two people called Kim: precision first
 
 
 def test_label_is_made_consistent_by_majority_within_an_article():
     text = "Acme Corp grew. Acme Corp hired. Acme Corp said."
-    mentions = [Mention(0, 9, "Acme Corp", "ORG"), Mention(16, 25, "Acme Corp", "ORG"), Mention(33, 42, "Acme Corp", "PERSON")]
+    mentions = [
+        Mention(0, 9, "Acme Corp", "ORG"),
+        Mention(16, 25, "Acme Corp", "ORG"),
+        Mention(33, 42, "Acme Corp", "PERSON"),
+    ]
     assert {m.label for m in canonicalise(mentions, text)} == {"ORG"}
 
 
@@ -79,8 +104,10 @@ def test_a_text_longer_than_the_model_takes_is_annotated_in_pieces_with_its_offs
     from newsroom.annotate import annotator
     from newsroom.extract.records import Article
 
-    paragraph = ('Senator Maria Lopez visited Chicago on Monday. "We will fund the new bridge," '
-                 'Lopez said. The city council met in the evening.')
+    paragraph = (
+        'Senator Maria Lopez visited Chicago on Monday. "We will fund the new bridge," '
+        "Lopez said. The city council met in the evening."
+    )
     long_paragraph = " ".join([paragraph] * 60)  # one paragraph longer than a piece
     text = "\n\n".join([paragraph] * 200 + [long_paragraph])
     pipeline, limit = annotator._pipeline(), None
@@ -94,10 +121,11 @@ def test_a_text_longer_than_the_model_takes_is_annotated_in_pieces_with_its_offs
     assert "".join(p for _, p in annotator.pieces(text, 6_000)) == text
     names = {m.mention_text for m in annotation.mentions}
     assert {"Maria Lopez", "Chicago"} <= names
-    assert all(text[m.start_char:m.end_char] == m.mention_text for m in annotation.mentions)
+    assert all(text[m.start_char : m.end_char] == m.mention_text for m in annotation.mentions)
     assert annotation.mentions[-1].start_char > len(text) - len(long_paragraph)
     assert len(annotation.quotes) >= 200
     for quote in annotation.quotes:
-        assert text[quote.start_char:quote.end_char] in quote.quote_text or quote.quote_text.startswith(
-            text[quote.start_char:quote.start_char + 10])
-        assert text[quote.cue_start:quote.cue_start + len(quote.cue_text)] == quote.cue_text
+        assert text[quote.start_char : quote.end_char] in quote.quote_text or quote.quote_text.startswith(
+            text[quote.start_char : quote.start_char + 10]
+        )
+        assert text[quote.cue_start : quote.cue_start + len(quote.cue_text)] == quote.cue_text

@@ -1,5 +1,6 @@
 """The metrics behind the evaluation commands, and the extraction command on a tiny data
 set laid out like the benchmark's."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,8 +12,10 @@ import pytest
 from newsroom.evaluate import extraction, quotes
 from newsroom.evaluate.scoring import bcubed, benchmark_prf, page_shingle_match
 
-STORY = ("The city council voted on Tuesday to expand the bus network, a decision that officials said "
-         "would add twelve routes and cost about four million dollars a year. Critics said fares would rise.")
+STORY = (
+    "The city council voted on Tuesday to expand the bus network, a decision that officials said "
+    "would add twelve routes and cost about four million dollars a year. Critics said fares would rise."
+)
 
 
 def test_shingle_match_counts_overlap_normalised_per_page():
@@ -46,9 +49,13 @@ def test_extraction_command_scores_a_small_benchmark(tmp_path, capsys):
         page_id = f"page{n}"
         body = STORY.replace("Tuesday", ["Monday", "Friday"][n])
         truth[page_id] = {"articleBody": body, "url": f"https://example.com/{n}"}
-        dump = "\n".join(["Home", "World", "Sign up for our newsletter", body, body.replace("bus", "tram"), "Copyright 2020 Example"])
+        dump = "\n".join(
+            ["Home", "World", "Sign up for our newsletter", body, body.replace("bus", "tram"), "Copyright 2020 Example"]
+        )
         (tmp_path / "textdump" / f"{page_id}.txt").write_text(dump)
-        html = f"<html><body><nav>Home World</nav><article><p>{body}</p></article><footer>Copyright</footer></body></html>"
+        html = (
+            f"<html><body><nav>Home World</nav><article><p>{body}</p></article><footer>Copyright</footer></body></html>"
+        )
         (tmp_path / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(html.encode()))
     (tmp_path / "ground-truth.json").write_text(json.dumps(truth))
     results = extraction.run(tmp_path)
@@ -93,8 +100,15 @@ def test_quote_scoring_matches_by_token_overlap_and_checks_speaker_and_cue():
     gold = [quotes.GoldAttribution(content=[(15, 64)], source=[(0, 9)], cue=[(10, 14)])]
 
     def quote(start, end, speaker=(0, 9)):
-        return SimpleNamespace(start_char=start, end_char=end, speaker_start=speaker[0], speaker_end=speaker[1],
-                               speaker_resolved_start=None, speaker_resolved_end=None, cue_start=10)
+        return SimpleNamespace(
+            start_char=start,
+            end_char=end,
+            speaker_start=speaker[0],
+            speaker_end=speaker[1],
+            speaker_resolved_start=None,
+            speaker_resolved_end=None,
+            cue_start=10,
+        )
 
     exact = quotes.score([("a", text, gold)], [[quote(15, 64)]])
     assert exact.overlap.f1 == pytest.approx(1.0) and exact.exact.f1 == pytest.approx(1.0)

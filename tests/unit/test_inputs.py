@@ -1,9 +1,10 @@
 """Reading and decoding inputs: every bad input gets a clear reason, nothing else is lost."""
+
 from __future__ import annotations
 
 import codecs
-import json
 import ctypes
+import json
 import os
 import subprocess
 import sys
@@ -31,12 +32,15 @@ def test_content_id_ignores_whitespace_differences_only():
     assert content_id("a b c") != content_id("a b d")
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "empty_file"),
-    (b"  \n\t \n", "empty_file"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary_file"),
-    (bytes(range(256)) * 8, "binary_file"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty_file"),
+        (b"  \n\t \n", "empty_file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary_file"),
+        (bytes(range(256)) * 8, "binary_file"),
+    ],
+)
 def test_unreadable_content_is_rejected_with_a_reason(tmp_path, data, reason):
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
@@ -89,7 +93,9 @@ def test_unsupported_extension_is_rejected(tmp_path):
 def test_jsonl_good_lines_survive_bad_ones(tmp_path):
     path = tmp_path / "feed.jsonl"
     lines = [
-        json.dumps({"id": "a1", "text": STORY, "url": "https://example.com/a1", "date": "2022-09-22", "outlet": "Example"}),
+        json.dumps(
+            {"id": "a1", "text": STORY, "url": "https://example.com/a1", "date": "2022-09-22", "outlet": "Example"}
+        ),
         '{"id": "a2", "text": "unterminated',
         json.dumps(["not", "an", "object"]),
         json.dumps({"id": "a3"}),
@@ -155,13 +161,22 @@ def test_files_and_folders_without_read_permission_are_recorded_and_the_rest_rea
         (inbox / "secret.txt").chmod(0)
         (inbox / "closed").chmod(0)
         as_user = {"preexec_fn": _without_root_reads} if os.geteuid() == 0 else {}
-        walked = subprocess.run([sys.executable, "-c", _WALK, str(inbox)], capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "flows")},
-                                cwd="/", **as_user)
+        walked = subprocess.run(
+            [sys.executable, "-c", _WALK, str(inbox)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "flows")},
+            cwd="/",
+            **as_user,
+        )
         assert walked.returncode == 0, walked.stderr
         rows = sorted(tuple(line.split("|")) for line in walked.stdout.splitlines())
         assert [(name, reason) for name, reason, _ in rows] == [
-            ("closed", "unreadable"), ("good.txt", "read"), ("secret.txt", "unreadable")]
+            ("closed", "unreadable"),
+            ("good.txt", "read"),
+            ("secret.txt", "unreadable"),
+        ]
         assert all("Permission denied" in detail for _, reason, detail in rows if reason == "unreadable")
     finally:
         (inbox / "closed").chmod(0o755)  # for pytest to clean up
@@ -186,7 +201,9 @@ def test_links_out_of_the_input_folder_are_rejected_and_never_read(tmp_path):
     (inbox / "sub" / "up.txt").symlink_to("../../secret.txt")
     found = list(iter_input_files(inbox))
     files = sorted(str(p.relative_to(inbox)) for p in found if not isinstance(p, Rejection))
-    outside = sorted(Path(r.source_path).name for r in found if isinstance(r, Rejection) and r.reason == "outside_input")
+    outside = sorted(
+        Path(r.source_path).name for r in found if isinstance(r, Rejection) and r.reason == "outside_input"
+    )
     assert files == ["story.txt", "sub/inside-link.txt"]
     assert outside == ["docs", "p.txt", "up.txt"]
 
@@ -194,9 +211,15 @@ def test_links_out_of_the_input_folder_are_rejected_and_never_read(tmp_path):
 def test_ids_are_stored_without_control_characters():
     from newsroom.extract.inputs import _jsonl_documents
 
-    lines = "\n".join(json.dumps({"id": i, "text": "Some text of a story."}) for i in ("a\x00b", "line\nbreak", "../../etc/x", "\t\n"))
-    ids = [d.external_id for d in _jsonl_documents(lines, "feed", {"source_path": "feed.jsonl", "encoding": "utf-8",
-                                                                    "encoding_guessed": False})]
+    lines = "\n".join(
+        json.dumps({"id": i, "text": "Some text of a story."}) for i in ("a\x00b", "line\nbreak", "../../etc/x", "\t\n")
+    )
+    ids = [
+        d.external_id
+        for d in _jsonl_documents(
+            lines, "feed", {"source_path": "feed.jsonl", "encoding": "utf-8", "encoding_guessed": False}
+        )
+    ]
     assert ids == ["a b", "line break", "../../etc/x", "feed:4"]
 
 

@@ -1,6 +1,7 @@
 """What a new user saw on three articles of their own (a drought story, a harbour-bridge
 vote, a library's hours; tests/data/newcomer/, written for these tests): each finding as a
 check on the stage it belongs to, through extraction and annotation as a run does them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,17 +18,23 @@ NEWCOMER = Path(__file__).resolve().parents[1] / "data" / "newcomer"
 
 @pytest.fixture(scope="module")
 def annotated(nlp):  # the nlp fixture loads the model once for the session
-    articles = [build_article(d, date(2026, 12, 1)) for p in sorted(NEWCOMER.glob("*.txt"))
-                for d in read_documents(p, 10**7)]
-    return {a.external_id: (a, annotation) for a, annotation in zip(articles, annotate(articles, n_process=1))}
+    articles = [
+        build_article(d, date(2026, 12, 1)) for p in sorted(NEWCOMER.glob("*.txt")) for d in read_documents(p, 10**7)
+    ]
+    return {
+        a.external_id: (a, annotation) for a, annotation in zip(articles, annotate(articles, n_process=1), strict=True)
+    }
 
 
 def test_quote_text_has_no_edge_whitespace_nor_the_blanked_dateline(annotated):
     article, annotation = annotated["drought"]
     assert article.body_text.startswith("FRESNO, Calif. — Farms")
     first = min(annotation.quotes, key=lambda q: q.start_char)
-    assert first.quote_text.startswith("Farms in the San Joaquin Valley") and first.speaker_text == "the state water agency"
-    assert article.body_text[first.start_char:].startswith("Farms")
+    assert (
+        first.quote_text.startswith("Farms in the San Joaquin Valley")
+        and first.speaker_text == "the state water agency"
+    )
+    assert article.body_text[first.start_char :].startswith("Farms")
     for _, annotation in annotated.values():
         for quote in annotation.quotes:
             assert quote.quote_text == quote.quote_text.strip(), quote

@@ -1,30 +1,47 @@
 """The plain-text block classifier and the metadata readers, on the seeds and on pages
 written here to exercise one signal each."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 from datetime import date
 
-from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
+import pytest
+
 from newsroom.extract import metadata
 from newsroom.extract.article import build_article
 from newsroom.extract.plaintext import extract_body
 from newsroom.extract.records import Article, RawDocument, Rejection
 
+from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
+
 TODAY = date(2026, 1, 1)
-PARAGRAPH = ("The city council voted on Tuesday to expand the bus network, a decision that "
-             "officials said would add twelve routes and cost about four million dollars a year.")
-PARAGRAPHS = [PARAGRAPH, PARAGRAPH.replace("Tuesday", "Monday"), PARAGRAPH.replace("twelve", "ten"),
-              PARAGRAPH.replace("four", "five")]
+PARAGRAPH = (
+    "The city council voted on Tuesday to expand the bus network, a decision that "
+    "officials said would add twelve routes and cost about four million dollars a year."
+)
+PARAGRAPHS = [
+    PARAGRAPH,
+    PARAGRAPH.replace("Tuesday", "Monday"),
+    PARAGRAPH.replace("twelve", "ten"),
+    PARAGRAPH.replace("four", "five"),
+]
 FURNITURE = ["Home", "World", "Business", "Sign up for our newsletter", "Share this article"]
 
 
 def test_seed_body_starts_at_the_story_and_drops_the_furniture():
     body = extract_body(read_seed(SEED_ORIGINAL)).body
     assert body.startswith("North Korea says it hasn't exported")
-    for furniture in ("JUST IN", "You are here", "Photo: Unsplash", "Dear Reader", "First Published",
-                      "RECOMMENDED FOR YOU", "Topics", "subscribe", "syndicated feed"):
+    for furniture in (
+        "JUST IN",
+        "You are here",
+        "Photo: Unsplash",
+        "Dear Reader",
+        "First Published",
+        "RECOMMENDED FOR YOU",
+        "Topics",
+        "subscribe",
+        "syndicated feed",
+    ):
         assert furniture not in body
     assert body.rstrip().endswith("Donetsk and Luhansk.")
     assert "keep its mouth shut" in body
@@ -44,23 +61,37 @@ def test_headline_list_is_not_the_story_even_between_stories():
 
 
 def test_end_marker_stops_the_story_even_before_long_paragraphs():
-    appeal = ("We rely on readers like you to keep our reporting going, and every contribution, "
-              "however small, helps us cover the stories that matter to your community.")
+    appeal = (
+        "We rely on readers like you to keep our reporting going, and every contribution, "
+        "however small, helps us cover the stories that matter to your community."
+    )
     page = "\n".join(PARAGRAPHS[:3] + ["Dear Reader,", appeal, appeal.replace("small", "modest"), appeal.upper()])
     body = extract_body(page).body
     assert body.split("\n\n") == PARAGRAPHS[:3]
 
 
 def test_link_boxes_and_ads_inside_the_story_do_not_cut_it():
-    page = "\n".join(FURNITURE + PARAGRAPHS[:2] + ["Advertisement", "Related stories",
-                      "Minister resigns after row over budget plans", "Floods hit the north for a third day running",
-                      "Read more: the bus network explained"] + PARAGRAPHS[2:])
+    page = "\n".join(
+        FURNITURE
+        + PARAGRAPHS[:2]
+        + [
+            "Advertisement",
+            "Related stories",
+            "Minister resigns after row over budget plans",
+            "Floods hit the north for a third day running",
+            "Read more: the bus network explained",
+        ]
+        + PARAGRAPHS[2:]
+    )
     assert extract_body(page).body.split("\n\n") == PARAGRAPHS
 
 
 def test_metadata_of_the_seed_original():
     extraction = extract_body(read_seed(SEED_ORIGINAL))
-    assert metadata.title_from_page(extraction) == "North Korea denies US claims of sending arms to Russia amid Ukraine war"
+    assert (
+        metadata.title_from_page(extraction)
+        == "North Korea denies US claims of sending arms to Russia amid Ukraine war"
+    )
     assert metadata.outlet(extraction) == "Business Standard"
     assert metadata.wire_agency(extraction) == "AP"
     assert metadata.dateline(extraction) == "Seoul"
@@ -79,13 +110,16 @@ def test_a_colon_dateline_opens_a_paragraph_but_a_short_name_colon_line_is_a_hea
     lead = "NEW DELHI: " + PARAGRAPH
     assert len(PARAGRAPH.split()) >= 20
     assert metadata.dateline_prefix(lead) == len("NEW DELHI: ")
-    assert metadata.dateline_prefix("Lynch: No outside influence on FBI probe into Clinton emails.\n\n" + PARAGRAPH) == 0
+    assert (
+        metadata.dateline_prefix("Lynch: No outside influence on FBI probe into Clinton emails.\n\n" + PARAGRAPH) == 0
+    )
     assert metadata.dateline_prefix("SEOUL, South Korea — North Korea said on Thursday.") > 0
 
 
 def test_agency_from_a_contributed_line_and_a_byline():
-    page = "\n".join(["By Jane Doe and John Roe", PARAGRAPH, PARAGRAPH,
-                      "The Associated Press contributed to this report."])
+    page = "\n".join(
+        ["By Jane Doe and John Roe", PARAGRAPH, PARAGRAPH, "The Associated Press contributed to this report."]
+    )
     extraction = extract_body(page)
     assert metadata.wire_agency(extraction) == "AP"
     assert metadata.byline(extraction) == "Jane Doe and John Roe"
@@ -103,11 +137,22 @@ def test_unknown_metadata_is_null_not_a_guess():
 def test_a_line_holding_only_a_date_dates_the_page_above_or_at_the_top_of_the_story():
     above = extract_body("\n".join(["Friday, June 7, 2013", PARAGRAPH, PARAGRAPH, PARAGRAPH]))
     assert metadata.date_from_page(above, TODAY) == date(2013, 6, 7)
-    below_the_deck = extract_body("\n".join(["Quake levels villages on island", "Ten people are killed and 50 hurt.",
-                                              "Updated 11 / 27 / 2005 3: 41 PM", PARAGRAPH, PARAGRAPH]))
+    below_the_deck = extract_body(
+        "\n".join(
+            [
+                "Quake levels villages on island",
+                "Ten people are killed and 50 hurt.",
+                "Updated 11 / 27 / 2005 3: 41 PM",
+                PARAGRAPH,
+                PARAGRAPH,
+            ]
+        )
+    )
     assert metadata.date_from_page(below_the_deck, TODAY) == date(2005, 11, 27)
     # a date inside a sentence of the story is the story's, not the page's
-    in_prose = extract_body("\n".join(["The vote on June 7, 2013 was close, officials said on Monday.", PARAGRAPH, PARAGRAPH]))
+    in_prose = extract_body(
+        "\n".join(["The vote on June 7, 2013 was close, officials said on Monday.", PARAGRAPH, PARAGRAPH])
+    )
     assert metadata.date_from_page(in_prose, TODAY) is None
 
 
@@ -123,8 +168,13 @@ def test_numeric_dates_month_first_unless_it_cannot_be_and_dotted_day_first():
 
 def test_a_record_without_a_date_is_dated_by_its_url_path():
     body = "\n".join([PARAGRAPH] * 3)
-    doc = RawDocument(source_path="a.jsonl#L1", external_id="1", input_format="jsonl", text=body,
-                      url="https://www.example.com/world/2013/may/03/rehab-story")
+    doc = RawDocument(
+        source_path="a.jsonl#L1",
+        external_id="1",
+        input_format="jsonl",
+        text=body,
+        url="https://www.example.com/world/2013/may/03/rehab-story",
+    )
     article = build_article(doc, TODAY)
     assert isinstance(article, Article) and article.published_date == date(2013, 5, 3)
     assert metadata.date_from_url("https://example.com/2009-04-28/news/123", TODAY) == date(2009, 4, 28)
@@ -132,8 +182,12 @@ def test_a_record_without_a_date_is_dated_by_its_url_path():
     assert metadata.date_from_url("https://example.com/2099/01/01/x", TODAY) is None
     assert metadata.date_from_url("https://example.com/news/2009-04-28x", TODAY) is None
     # a malformed URL costs its metadata, not the article
-    broken = build_article(RawDocument(source_path="a.jsonl#L2", external_id="2", input_format="jsonl", text=body,
-                                       url="http://[::1/2009/04/28/x"), TODAY)
+    broken = build_article(
+        RawDocument(
+            source_path="a.jsonl#L2", external_id="2", input_format="jsonl", text=body, url="http://[::1/2009/04/28/x"
+        ),
+        TODAY,
+    )
     assert isinstance(broken, Article) and broken.published_date is None and broken.outlet is None
 
 
@@ -152,8 +206,14 @@ def test_future_and_malformed_header_dates_are_flagged_and_dropped():
     body = "\n".join([PARAGRAPH] * 3)
     future = build_article(_doc(body, date="2099-01-01"), TODAY)
     malformed = build_article(_doc(body, date="2022-13-45"), TODAY)
-    assert isinstance(future, Article) and future.published_date is None and "future_date_ignored" in future.quality_flags
-    assert isinstance(malformed, Article) and malformed.published_date is None and "invalid_date_given" in malformed.quality_flags
+    assert (
+        isinstance(future, Article) and future.published_date is None and "future_date_ignored" in future.quality_flags
+    )
+    assert (
+        isinstance(malformed, Article)
+        and malformed.published_date is None
+        and "invalid_date_given" in malformed.quality_flags
+    )
 
 
 def test_index_page_without_a_story_is_rejected_with_a_reason():
@@ -165,11 +225,15 @@ def test_index_page_without_a_story_is_rejected_with_a_reason():
 
 def test_a_json_record_brief_is_a_story_but_the_same_words_in_a_page_scrape_are_not():
     brief = "The parliament election is over in Turkmenistan."
-    record = build_article(RawDocument(source_path="a.jsonl#L1", external_id="1", input_format="jsonl", text=brief), TODAY)
+    record = build_article(
+        RawDocument(source_path="a.jsonl#L1", external_id="1", input_format="jsonl", text=brief), TODAY
+    )
     scrape = build_article(_doc(brief), TODAY)
     assert isinstance(record, Article) and record.body_text == brief
     assert isinstance(scrape, Rejection) and scrape.reason == "no_article_body"
-    empty = build_article(RawDocument(source_path="a.jsonl#L2", external_id="2", input_format="jsonl", text="Home | News"), TODAY)
+    empty = build_article(
+        RawDocument(source_path="a.jsonl#L2", external_id="2", input_format="jsonl", text="Home | News"), TODAY
+    )
     assert isinstance(empty, Rejection) and empty.reason == "no_article_body"
 
 
@@ -178,8 +242,8 @@ def test_html_article_uses_trafilatura_and_htmldate():
     <meta property="og:site_name" content="City Times">
     <meta property="article:published_time" content="2021-05-04T10:00:00Z"></head>
     <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
-    <article><h1>Council expands buses</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH.replace('Tuesday', 'Monday')}</p>
-    <p>{PARAGRAPH.replace('twelve', 'ten')}</p></article>
+    <article><h1>Council expands buses</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH.replace("Tuesday", "Monday")}</p>
+    <p>{PARAGRAPH.replace("twelve", "ten")}</p></article>
     <footer>Copyright 2021 City Times. All rights reserved.</footer></body></html>"""
     article = build_article(RawDocument(source_path="a.html", external_id="a", input_format="html", html=html), TODAY)
     assert isinstance(article, Article)
@@ -197,16 +261,34 @@ def test_truncated_html_does_not_raise():
     assert isinstance(article, Article) and "bus network" in article.body_text
 
 
-@pytest.mark.parametrize("line", [
-    "Subscribe to our newsletter", "We use cookies to improve your experience", "© 2024 Example Media",
-    "Click here to read more", "Share on Facebook, Twitter or email", "Please enable JavaScript",
-    "This story was auto-generated from a syndicated feed.", "Skip to main content", "Sign up for alerts",
-    "The president said on Tuesday that the talks would continue.", "Log in", "Breaking News Alerts",
-    "Follow Reuters on X for updates", "Terms of Use", "Report an error", "Download our app",
-    "Support independent journalism", "As you comment, be civil.", "Commenters must use real names",
-    "He posted on Facebook and later on Instagram.", "She posted a statement on Facebook.",
-    "The blog said the technology dialogue would follow the terms agreed.", "  © Example Media 2024",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subscribe to our newsletter",
+        "We use cookies to improve your experience",
+        "© 2024 Example Media",
+        "Click here to read more",
+        "Share on Facebook, Twitter or email",
+        "Please enable JavaScript",
+        "This story was auto-generated from a syndicated feed.",
+        "Skip to main content",
+        "Sign up for alerts",
+        "The president said on Tuesday that the talks would continue.",
+        "Log in",
+        "Breaking News Alerts",
+        "Follow Reuters on X for updates",
+        "Terms of Use",
+        "Report an error",
+        "Download our app",
+        "Support independent journalism",
+        "As you comment, be civil.",
+        "Commenters must use real names",
+        "He posted on Facebook and later on Instagram.",
+        "She posted a statement on Facebook.",
+        "The blog said the technology dialogue would follow the terms agreed.",
+        "  © Example Media 2024",
+    ],
+)
 def test_boilerplate_prefilter_agrees_with_the_regex(line):
     from newsroom.extract.lexicon import BOILERPLATE, is_boilerplate
 

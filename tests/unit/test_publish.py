@@ -1,4 +1,5 @@
 """Building in a working copy, publishing by atomic rename, one run at a time."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,8 +49,10 @@ def test_second_run_is_refused_with_a_clear_message(tmp_path):
     import sys
 
     warehouse = tmp_path / "news.duckdb"
-    code = ("import sys, time; from pathlib import Path; from newsroom.load import publish\n"
-            "with publish.run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)")
+    code = (
+        "import sys, time; from pathlib import Path; from newsroom.load import publish\n"
+        "with publish.run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"
+    )
     holder = subprocess.Popen([sys.executable, "-c", code, str(warehouse)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -78,9 +81,11 @@ def _writer(path: Path):
     import subprocess
     import sys
 
-    code = ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-            "con.execute('create table if not exists analyst_notes (note varchar)'); "
-            "con.execute(\"insert into analyst_notes values ('mine')\"); print('ready', flush=True); time.sleep(120)")
+    code = (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+        "con.execute('create table if not exists analyst_notes (note varchar)'); "
+        "con.execute(\"insert into analyst_notes values ('mine')\"); print('ready', flush=True); time.sleep(120)"
+    )
     process = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == "ready"
     return process

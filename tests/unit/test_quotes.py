@@ -1,7 +1,6 @@
 """Quote spans, attribution and speaker resolution on sentences written for each rule."""
+
 from __future__ import annotations
-
-
 
 import pytest
 
@@ -23,18 +22,18 @@ def test_unbalanced_marks_close_at_the_paragraph_and_never_raise():
     text = 'She said: "we will appeal the ruling\n\nThe court did not comment. He measured 12" of rain.'
     spans = [text[s:e] for s, e in quoted_spans(text)]
     assert spans[0] == "we will appeal the ruling"
-    for odd in ['"', '“', '”', '"""', 'a " b “ c', "\n\n“\n\n"]:
+    for odd in ['"', "“", "”", '"""', 'a " b “ c', "\n\n“\n\n"]:
         quoted_spans(odd)
 
 
 def test_quote_running_over_paragraphs_is_one_quotation():
-    text = '“We will rebuild the bridge.\n\n“It will take two years,” the mayor said.'
+    text = "“We will rebuild the bridge.\n\n“It will take two years,” the mayor said."
     spans = [text[s:e] for s, e in quoted_spans(text)]
     assert spans == ["We will rebuild the bridge.", "It will take two years,"]
 
 
 def test_direct_quote_with_inverted_cue(nlp):
-    (quote,) = quotes_of(nlp, '“We have never exported weapons to Russia,” said the official.')
+    (quote,) = quotes_of(nlp, "“We have never exported weapons to Russia,” said the official.")
     assert quote.quote_type == "direct"
     assert quote.quote_text.startswith("We have never exported weapons")
     assert quote.cue_text == "said" and quote.speaker_text == "the official"
@@ -62,7 +61,9 @@ def test_according_to(nlp):
 
 
 def test_mixed_quote(nlp):
-    (quote,) = quotes_of(nlp, 'An unidentified official told the US to stop making "reckless remarks" and to "keep its mouth shut."')
+    (quote,) = quotes_of(
+        nlp, 'An unidentified official told the US to stop making "reckless remarks" and to "keep its mouth shut."'
+    )
     assert quote.quote_type == "mixed"
     assert "keep its mouth shut" in quote.quote_text and "stop making" in quote.quote_text
     assert quote.speaker_text == "An unidentified official"
@@ -76,8 +77,10 @@ def test_pronoun_resolves_to_the_earlier_person(nlp):
 
 
 def test_role_resolves_to_the_fuller_earlier_description(nlp):
-    text = ("An unidentified North Korean defense official spoke to state media on Thursday.\n\n"
-            "“We have never exported weapons or ammunition to Russia,” said the official, who was described as a vice director.")
+    text = (
+        "An unidentified North Korean defense official spoke to state media on Thursday.\n\n"
+        "“We have never exported weapons or ammunition to Russia,” said the official, who was described as a vice director."
+    )
     quote = quotes_of(nlp, text)[-1]
     assert quote.speaker_mention_text == "the official"
     assert quote.speaker_text == "An unidentified North Korean defense official"
@@ -94,7 +97,7 @@ def test_text_without_quotes_gives_none(nlp):
 
 
 def test_quote_split_by_its_attribution_is_one_quote(nlp):
-    text = '“We will rebuild the bridge,” the mayor said. “It will take two years and cost millions.”\n\n“Nobody asked us,” a resident said.'
+    text = "“We will rebuild the bridge,” the mayor said. “It will take two years and cost millions.”\n\n“Nobody asked us,” a resident said."
     first, second = quotes_of(nlp, text)
     assert first.quote_type == "direct" and first.speaker_text == "the mayor"
     assert first.quote_text == "We will rebuild the bridge, It will take two years and cost millions."
@@ -133,20 +136,28 @@ def test_a_stance_verb_hanging_off_another_verb_keeps_its_own_object(nlp):
 
 
 def test_headline_colon_attributes_the_line_to_the_name_before_it(nlp):
-    (quote,) = quotes_of(nlp, "Graham: Trump's rhetoric is destroying our chances\n\nThe senator spoke in Ohio on Monday.")
+    (quote,) = quotes_of(
+        nlp, "Graham: Trump's rhetoric is destroying our chances\n\nThe senator spoke in Ohio on Monday."
+    )
     assert quote.cue_text == ":" and quote.speaker_text == "Graham"
     assert quote.quote_text == "Trump's rhetoric is destroying our chances"
     # a time or a label before a colon is no speaker
     assert quotes_of(nlp, "11:50 a.m.: The polls close in Iowa\n\nUpdate: the results are delayed again") == []
-    assert quotes_of(nlp, "The Latest: Cruz to give away a shotgun\n\nCorrection: An earlier version misstated the date") == []
+    assert (
+        quotes_of(nlp, "The Latest: Cruz to give away a shotgun\n\nCorrection: An earlier version misstated the date")
+        == []
+    )
     assert quotes_of(nlp, "Q: What do you think of the plan for the rail network?") == []
 
 
 def test_headline_colon_after_a_name_the_tagger_missed(nlp):
     # a name alone in a title-case headline is often not tagged as one
-    quotes = quotes_of(nlp, "Lynch: No outside influence on FBI probe into Clinton emails\n\nThe attorney general spoke.")
+    quotes = quotes_of(
+        nlp, "Lynch: No outside influence on FBI probe into Clinton emails\n\nThe attorney general spoke."
+    )
     assert [(q.speaker_text, q.quote_text) for q in quotes if q.cue_text == ":"] == [
-        ("Lynch", "No outside influence on FBI probe into Clinton emails")]
+        ("Lynch", "No outside influence on FBI probe into Clinton emails")
+    ]
 
 
 def test_a_short_clause_around_a_quoted_word_is_a_mixed_quote(nlp):
@@ -179,15 +190,21 @@ def test_a_cue_set_off_inside_what_it_reports_attributes_the_clause_around_it(nl
 
 
 def test_a_reported_clause_the_parser_hung_on_a_noun_is_still_the_content(nlp):
-    (quote,) = quotes_of(nlp, "Adelson said earlier on Friday during a news conference that he may wait until "
-                              "February's primaries to decide who to back.")
+    (quote,) = quotes_of(
+        nlp,
+        "Adelson said earlier on Friday during a news conference that he may wait until "
+        "February's primaries to decide who to back.",
+    )
     assert quote.speaker_text == "Adelson" and quote.cue_text == "said"
     assert quote.quote_text.startswith("he may wait until February")
 
 
 def test_a_long_object_of_say_is_what_was_said(nlp):
-    quotes = quotes_of(nlp, "Senator John McCain says the Republican populist movement that's sweeping the country and "
-                            "boosting candidates including Donald Trump appeals to the “bad angels” of human nature.")
+    quotes = quotes_of(
+        nlp,
+        "Senator John McCain says the Republican populist movement that's sweeping the country and "
+        "boosting candidates including Donald Trump appeals to the “bad angels” of human nature.",
+    )
     (quote,) = [q for q in quotes if q.cue_text == "says"]
     assert quote.quote_type == "mixed" and quote.speaker_text == "Senator John McCain"
     assert quote.quote_text.startswith("the Republican populist movement") and quote.quote_text.endswith("human nature")

@@ -6,16 +6,34 @@ first, a wrong merge is worse than a missed one.
 """
 
 _GROUPS: list[tuple[str, str, list[str]]] = [
-    ("United States", "GPE", ["us", "u.s.", "u.s", "usa", "u.s.a.", "united states", "united states of america", "america"]),
+    (
+        "United States",
+        "GPE",
+        ["us", "u.s.", "u.s", "usa", "u.s.a.", "united states", "united states of america", "america"],
+    ),
     ("United Kingdom", "GPE", ["uk", "u.k.", "united kingdom", "britain", "great britain"]),
-    ("North Korea", "GPE", ["north korea", "dprk", "d.p.r.k.", "democratic people's republic of korea", "democratic peoples republic of korea"]),
+    (
+        "North Korea",
+        "GPE",
+        [
+            "north korea",
+            "dprk",
+            "d.p.r.k.",
+            "democratic people's republic of korea",
+            "democratic peoples republic of korea",
+        ],
+    ),
     ("South Korea", "GPE", ["south korea", "republic of korea", "rok"]),
     ("China", "GPE", ["china", "prc", "people's republic of china", "mainland china"]),
     ("Russia", "GPE", ["russia", "russian federation"]),
     ("United Arab Emirates", "GPE", ["uae", "u.a.e.", "united arab emirates"]),
     ("European Union", "ORG", ["eu", "e.u.", "european union"]),
     ("United Nations", "ORG", ["un", "u.n.", "united nations"]),
-    ("UN Security Council", "ORG", ["un security council", "u.n. security council", "united nations security council", "security council"]),
+    (
+        "UN Security Council",
+        "ORG",
+        ["un security council", "u.n. security council", "united nations security council", "security council"],
+    ),
     ("NATO", "ORG", ["nato", "north atlantic treaty organization", "north atlantic treaty organisation"]),
     ("World Health Organization", "ORG", ["who", "world health organization", "world health organisation"]),
     ("International Monetary Fund", "ORG", ["imf", "international monetary fund"]),
@@ -26,7 +44,11 @@ _GROUPS: list[tuple[str, str, list[str]]] = [
     ("White House", "ORG", ["white house"]),
     ("Pentagon", "ORG", ["pentagon"]),
     ("Kremlin", "ORG", ["kremlin"]),
-    ("Joe Biden", "PERSON", ["biden", "joe biden", "joseph biden", "joseph r. biden", "joseph r. biden jr.", "president biden"]),
+    (
+        "Joe Biden",
+        "PERSON",
+        ["biden", "joe biden", "joseph biden", "joseph r. biden", "joseph r. biden jr.", "president biden"],
+    ),
     ("Donald Trump", "PERSON", ["trump", "donald trump", "donald j. trump", "president trump"]),
     ("Barack Obama", "PERSON", ["obama", "barack obama", "president obama"]),
     ("Hillary Clinton", "PERSON", ["hillary clinton", "hillary rodham clinton", "hillary"]),

@@ -5,6 +5,7 @@ the model once), fed chunks of articles while the flow reads, extracts and loads
 neighbouring batches. Starting spaCy's own `n_process` workers afresh for every batch, and
 leaving the cores idle while the flow did the rest, were the largest costs beside spaCy.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -19,8 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..cluster.features import TextFeatures, text_features
-from ..extract.metadata import dateline_prefix
 from ..config import Settings
+from ..extract.metadata import dateline_prefix
 from ..extract.records import Article
 from ..faults import article_fault, article_stall
 from ..processes import die_with_parent
@@ -66,14 +67,17 @@ def newsroom_annotations(doc: Doc) -> Doc:
             article_stall("annotate", doc.text, budget.check)
             annotation = annotate_doc("", doc)
     except budget.OverBudget:
-        doc.user_data["newsroom"] = {"failure": ("annotation_over_budget",
-                                                 f"entity and quote passes ran past the {seconds:g} s budget")}
+        doc.user_data["newsroom"] = {
+            "failure": ("annotation_over_budget", f"entity and quote passes ran past the {seconds:g} s budget")
+        }
         return doc
     except Exception as exc:  # noqa: BLE001 - any bug on one odd page is that page's rejection
         doc.user_data["newsroom"] = {"failure": ("annotation_error", f"{type(exc).__name__}: {exc}")}
         return doc
     doc.user_data["newsroom"] = {
-        "mentions": [tuple(vars(m).values()) for m in annotation.mentions],  # flat dataclasses: astuple's deep copy is not needed
+        "mentions": [
+            tuple(vars(m).values()) for m in annotation.mentions
+        ],  # flat dataclasses: astuple's deep copy is not needed
         "quotes": [tuple(vars(q).values()) for q in annotation.quotes],
     }
     return doc
@@ -111,8 +115,15 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
     return found
 
 
-_QUOTE_OFFSETS = ("start_char", "end_char", "cue_start", "speaker_start", "speaker_end",
-                  "speaker_resolved_start", "speaker_resolved_end")
+_QUOTE_OFFSETS = (
+    "start_char",
+    "end_char",
+    "cue_start",
+    "speaker_start",
+    "speaker_end",
+    "speaker_resolved_start",
+    "speaker_resolved_end",
+)
 
 
 def _shift(annotation: Annotation, offset: int) -> Annotation:
@@ -149,7 +160,7 @@ def annotate(
     texts = [annotated_text(a.body_text) for a in articles]
     split = [pieces(nlp_models.mask_prefix(text, dateline_prefix(text)), limit) for text in texts]
     docs = nlp.pipe((piece for parts in split for _, piece in parts), n_process=n_process, batch_size=batch_size)
-    for article, text, parts in zip(articles, texts, split):
+    for article, text, parts in zip(articles, texts, split, strict=True):
         annotation = Annotation(article.article_id, [], [])
         if len(text) < len(article.body_text):
             annotation.flags.append(f"annotated_first_chars:{len(text)}")
@@ -230,8 +241,12 @@ def _workers(processes: int) -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # spawn, not fork: the flow process runs threads (Prefect), and forking those is unsafe
-        _pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_load_in_worker, initargs=(nlp_models.model_name(),))
+        _pool = ProcessPoolExecutor(
+            processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load_in_worker,
+            initargs=(nlp_models.model_name(),),
+        )
         atexit.register(shutdown_workers)
     return _pool
 

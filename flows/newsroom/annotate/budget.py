@@ -7,6 +7,7 @@ page or a future regression could cost a worker. It is cooperative: the passes c
 works in threads, where a signal cannot interrupt. spaCy's own parse is linear and runs on
 pieces of at most 100,000 characters (annotator.PIECE_CHARS); it is not counted.
 """
+
 from __future__ import annotations
 
 import time

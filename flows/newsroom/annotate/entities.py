@@ -6,6 +6,7 @@ person names that extend to the one full name of that person in the same article
 ("Biden" -> "Joe Biden"). Anything else keeps its own (normalised) name: never merge two
 different entities.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT",
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _EDGE_PUNCT = " \t\n,.;:!?\"'“”‘’()[]{}-—–"
-_ACRONYM_DEF = re.compile(r"((?:[A-Z][\w'’-]*|of|the|and|for|&)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|on|&)){1,8})\s+\(([A-Z][A-Z.&-]{1,8})\)")
+_ACRONYM_DEF = re.compile(
+    r"((?:[A-Z][\w'’-]*|of|the|and|for|&)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|on|&)){1,8})\s+\(([A-Z][A-Z.&-]{1,8})\)"
+)
 
 
 @dataclass
@@ -44,7 +47,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         start, span = start + 1, span[1:]
     match = _LEADING_THE.match(span)
     if match:
-        start, span = start + match.end(), span[match.end():]
+        start, span = start + match.end(), span[match.end() :]
     match = _POSSESSIVE.search(span)
     if match and len(span) > 2:
         end, span = end - len(match.group(0)), span[: match.start()]
@@ -73,7 +76,7 @@ def acronym_definitions(text: str) -> dict[str, str]:
         for skip in range(len(words)):
             initials = "".join(w[0] for w in words[skip:])
             if initials == acronym or initials.replace("&", "") == acronym:
-                found[acronym.casefold()] = " ".join(name.split()[name.split().index(words[skip]):])
+                found[acronym.casefold()] = " ".join(name.split()[name.split().index(words[skip]) :])
                 break
     return found
 
@@ -86,7 +89,11 @@ def canonicalise(mentions: list[Mention], text: str) -> list[Mention]:
     """Fill canonical_name for one article's mentions, and make each canonical entity's
     label consistent inside the article (majority label)."""
     acronyms = acronym_definitions(text)
-    full_persons = [normalise(m.mention_text) for m in mentions if m.label == "PERSON" and len(normalise(m.mention_text).split()) >= 2]
+    full_persons = [
+        normalise(m.mention_text)
+        for m in mentions
+        if m.label == "PERSON" and len(normalise(m.mention_text).split()) >= 2
+    ]
     for mention in mentions:
         surface = normalise(mention.mention_text)
         key = _key(surface)
@@ -203,8 +210,10 @@ def propagate(mentions: list[Mention], text: str) -> list[Mention]:
     taken = [(m.start_char, m.end_char) for m in mentions]
     added = []
     surfaces = {m.mention_text: m.label for m in mentions if len(m.mention_text) >= 3 and m.mention_text[0].isupper()}
-    labels = {surface: Counter(m.label for m in mentions if m.mention_text == surface).most_common(1)[0][0]
-              for surface in surfaces}
+    labels = {
+        surface: Counter(m.label for m in mentions if m.mention_text == surface).most_common(1)[0][0]
+        for surface in surfaces
+    }
     for m in mentions:
         words = m.mention_text.split()
         if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][0].isupper():
@@ -215,8 +224,8 @@ def propagate(mentions: list[Mention], text: str) -> list[Mention]:
     for surface in sorted(labels, key=len, reverse=True):
         budget.check()  # one str.find scan of the text per name
         for span in _whole_word_occurrences(text, surface):
-            if any(covered[span[0]:span[1]]):
+            if any(covered[span[0] : span[1]]):
                 continue
-            covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
+            covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
             added.append(Mention(span[0], span[1], surface, labels[surface]))
     return sorted(mentions + added, key=lambda m: m.start_char)

@@ -1,4 +1,5 @@
 """Loading the spaCy pipeline once per process, with only the components we use."""
+
 from __future__ import annotations
 
 import functools

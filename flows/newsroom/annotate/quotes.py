@@ -13,6 +13,7 @@ Three passes over an article:
    same role ("an unidentified North Korean defense official").
 Nothing here raises on odd input: an unmatched mark simply ends at the paragraph.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,31 +25,63 @@ from . import budget
 from .entities import Mention
 
 _CUE_LEMMAS = {
-    "say": "say said says saying", "tell": "tell told tells telling", "add": "add added adds adding",
-    "warn": "warn warned warns warning", "deny": "deny denied denies denying",
-    "insist": "insist insisted insists insisting", "claim": "claim claimed claims claiming",
-    "state": "state stated states stating", "announce": "announce announced announces announcing",
-    "explain": "explain explained explains explaining", "note": "note noted notes noting",
-    "argue": "argue argued argues arguing", "write": "write wrote writes writing written",
-    "ask": "ask asked asks asking", "reply": "reply replied replies replying",
-    "respond": "respond responded responds responding", "acknowledge": "acknowledge acknowledged acknowledges acknowledging",
-    "admit": "admit admitted admits admitting", "declare": "declare declared declares declaring",
-    "stress": "stress stressed stresses stressing", "emphasize": "emphasize emphasized emphasizes emphasise emphasised emphasises",
-    "suggest": "suggest suggested suggests suggesting", "predict": "predict predicted predicts predicting",
-    "confirm": "confirm confirmed confirms confirming", "urge": "urge urged urges urging",
-    "accuse": "accuse accused accuses accusing", "recall": "recall recalled recalls recalling",
-    "tweet": "tweet tweeted tweets tweeting", "post": "posted", "report": "report reported reports reporting",
-    "allege": "allege alleged alleges alleging", "assert": "assert asserted asserts asserting",
-    "concede": "concede conceded concedes conceding", "contend": "contend contended contends contending",
-    "promise": "promise promised promises promising", "vow": "vow vowed vows vowing",
-    "pledge": "pledge pledged pledges pledging", "threaten": "threaten threatened threatens",
-    "complain": "complain complained complains complaining", "reiterate": "reiterate reiterated reiterates",
-    "maintain": "maintained maintains", "disclose": "disclose disclosed discloses", "reveal": "reveal revealed reveals",
-    "estimate": "estimate estimated estimates", "observe": "observed observes", "remark": "remark remarked remarks",
-    "joke": "joke joked jokes", "quip": "quipped", "charge": "charged", "counter": "countered",
-    "caution": "caution cautioned cautions", "believe": "believe believes believed",
-    "think": "think thinks thought", "testify": "testify testified testifies",
-    "indicate": "indicate indicated indicates", "point": "pointed", "agree": "agree agreed agrees",
+    "say": "say said says saying",
+    "tell": "tell told tells telling",
+    "add": "add added adds adding",
+    "warn": "warn warned warns warning",
+    "deny": "deny denied denies denying",
+    "insist": "insist insisted insists insisting",
+    "claim": "claim claimed claims claiming",
+    "state": "state stated states stating",
+    "announce": "announce announced announces announcing",
+    "explain": "explain explained explains explaining",
+    "note": "note noted notes noting",
+    "argue": "argue argued argues arguing",
+    "write": "write wrote writes writing written",
+    "ask": "ask asked asks asking",
+    "reply": "reply replied replies replying",
+    "respond": "respond responded responds responding",
+    "acknowledge": "acknowledge acknowledged acknowledges acknowledging",
+    "admit": "admit admitted admits admitting",
+    "declare": "declare declared declares declaring",
+    "stress": "stress stressed stresses stressing",
+    "emphasize": "emphasize emphasized emphasizes emphasise emphasised emphasises",
+    "suggest": "suggest suggested suggests suggesting",
+    "predict": "predict predicted predicts predicting",
+    "confirm": "confirm confirmed confirms confirming",
+    "urge": "urge urged urges urging",
+    "accuse": "accuse accused accuses accusing",
+    "recall": "recall recalled recalls recalling",
+    "tweet": "tweet tweeted tweets tweeting",
+    "post": "posted",
+    "report": "report reported reports reporting",
+    "allege": "allege alleged alleges alleging",
+    "assert": "assert asserted asserts asserting",
+    "concede": "concede conceded concedes conceding",
+    "contend": "contend contended contends contending",
+    "promise": "promise promised promises promising",
+    "vow": "vow vowed vows vowing",
+    "pledge": "pledge pledged pledges pledging",
+    "threaten": "threaten threatened threatens",
+    "complain": "complain complained complains complaining",
+    "reiterate": "reiterate reiterated reiterates",
+    "maintain": "maintained maintains",
+    "disclose": "disclose disclosed discloses",
+    "reveal": "reveal revealed reveals",
+    "estimate": "estimate estimated estimates",
+    "observe": "observed observes",
+    "remark": "remark remarked remarks",
+    "joke": "joke joked jokes",
+    "quip": "quipped",
+    "charge": "charged",
+    "counter": "countered",
+    "caution": "caution cautioned cautions",
+    "believe": "believe believes believed",
+    "think": "think thinks thought",
+    "testify": "testify testified testifies",
+    "indicate": "indicate indicated indicates",
+    "point": "pointed",
+    "agree": "agree agreed agrees",
 }
 
 
@@ -60,34 +93,65 @@ CUE_FORMS = _forms(_CUE_LEMMAS)
 # Verbs of stance rather than speech: they attribute a view ("Clinton criticized the
 # deal", "polls show that ...") when their subject is someone who can hold one.
 _STANCE_LEMMAS = {
-    "call": "call called calls calling", "show": "show shows showed showing shown",
-    "find": "find found finds", "want": "want wants wanted", "criticize": "criticize criticized criticizes criticizing criticise criticised criticises",
-    "support": "support supports supported supporting", "endorse": "endorse endorsed endorses endorsing",
-    "refuse": "refuse refused refuses refusing", "decline": "decline declined declines declining",
-    "describe": "describe described describes describing", "praise": "praise praised praises praising",
-    "defend": "defend defended defends defending", "hope": "hope hopes hoped hoping",
-    "plan": "plan plans planned planning", "propose": "propose proposed proposes proposing",
-    "see": "see sees saw", "know": "know knows knew", "mention": "mention mentioned mentions mentioning",
-    "cite": "cite cited cites citing", "question": "question questioned questions questioning",
-    "blame": "blame blamed blames blaming", "reject": "reject rejected rejects rejecting",
-    "dismiss": "dismiss dismissed dismisses dismissing", "fear": "fear fears feared fearing",
-    "demand": "demand demanded demands demanding", "oppose": "oppose opposed opposes opposing",
-    "attack": "attack attacked attacks attacking", "slam": "slam slammed slams slamming",
-    "blast": "blast blasted blasts blasting", "mock": "mock mocked mocks mocking",
-    "expect": "expect expects expected expecting", "discuss": "discuss discussed discusses discussing",
-    "express": "express expressed expresses expressing", "seek": "seek seeks sought seeking",
-    "prefer": "prefer prefers preferred preferring", "welcome": "welcome welcomed welcomes welcoming",
-    "condemn": "condemn condemned condemns condemning", "invite": "invite invited invites inviting",
-    "encourage": "encourage encouraged encourages encouraging", "conclude": "conclude concluded concludes concluding",
-    "compare": "compare compared compares comparing", "liken": "liken likened likens likening",
-    "refer": "referring referred refers", "talk": "talking talked talks", "speak": "spoke speaks speaking",
-    "imply": "imply implied implies implying", "highlight": "highlight highlighted highlights highlighting",
-    "tout": "tout touted touts touting", "denounce": "denounce denounced denounces denouncing",
-    "decry": "decry decried decries decrying", "applaud": "applaud applauded applauds applauding",
-    "remind": "remind reminded reminds reminding", "thank": "thank thanked thanks thanking",
-    "congratulate": "congratulate congratulated congratulates congratulating", "echo": "echoed echoes echoing",
-    "repeat": "repeat repeated repeats repeating", "downplay": "downplay downplayed downplays downplaying",
-    "hail": "hail hailed hails hailing", "lament": "lament lamented laments lamenting",
+    "call": "call called calls calling",
+    "show": "show shows showed showing shown",
+    "find": "find found finds",
+    "want": "want wants wanted",
+    "criticize": "criticize criticized criticizes criticizing criticise criticised criticises",
+    "support": "support supports supported supporting",
+    "endorse": "endorse endorsed endorses endorsing",
+    "refuse": "refuse refused refuses refusing",
+    "decline": "decline declined declines declining",
+    "describe": "describe described describes describing",
+    "praise": "praise praised praises praising",
+    "defend": "defend defended defends defending",
+    "hope": "hope hopes hoped hoping",
+    "plan": "plan plans planned planning",
+    "propose": "propose proposed proposes proposing",
+    "see": "see sees saw",
+    "know": "know knows knew",
+    "mention": "mention mentioned mentions mentioning",
+    "cite": "cite cited cites citing",
+    "question": "question questioned questions questioning",
+    "blame": "blame blamed blames blaming",
+    "reject": "reject rejected rejects rejecting",
+    "dismiss": "dismiss dismissed dismisses dismissing",
+    "fear": "fear fears feared fearing",
+    "demand": "demand demanded demands demanding",
+    "oppose": "oppose opposed opposes opposing",
+    "attack": "attack attacked attacks attacking",
+    "slam": "slam slammed slams slamming",
+    "blast": "blast blasted blasts blasting",
+    "mock": "mock mocked mocks mocking",
+    "expect": "expect expects expected expecting",
+    "discuss": "discuss discussed discusses discussing",
+    "express": "express expressed expresses expressing",
+    "seek": "seek seeks sought seeking",
+    "prefer": "prefer prefers preferred preferring",
+    "welcome": "welcome welcomed welcomes welcoming",
+    "condemn": "condemn condemned condemns condemning",
+    "invite": "invite invited invites inviting",
+    "encourage": "encourage encouraged encourages encouraging",
+    "conclude": "conclude concluded concludes concluding",
+    "compare": "compare compared compares comparing",
+    "liken": "liken likened likens likening",
+    "refer": "referring referred refers",
+    "talk": "talking talked talks",
+    "speak": "spoke speaks speaking",
+    "imply": "imply implied implies implying",
+    "highlight": "highlight highlighted highlights highlighting",
+    "tout": "tout touted touts touting",
+    "denounce": "denounce denounced denounces denouncing",
+    "decry": "decry decried decries decrying",
+    "applaud": "applaud applauded applauds applauding",
+    "remind": "remind reminded reminds reminding",
+    "thank": "thank thanked thanks thanking",
+    "congratulate": "congratulate congratulated congratulates congratulating",
+    "echo": "echoed echoes echoing",
+    "repeat": "repeat repeated repeats repeating",
+    "downplay": "downplay downplayed downplays downplaying",
+    "hail": "hail hailed hails hailing",
+    "lament": "lament lamented laments lamenting",
 }
 STANCE_FORMS = _forms(_STANCE_LEMMAS) - CUE_FORMS
 # Speech verbs whose object is the addressee or nothing said ("told reporters").
@@ -98,16 +162,71 @@ _OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "attr", "acomp", "pcomp"}
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _PERSON_PRONOUNS = {"he", "she", "i"}
-ANON_SOURCE_HEADS = {"source", "sources", "insider", "insiders", "person", "people", "someone", "individual", "individuals"}
+ANON_SOURCE_HEADS = {
+    "source",
+    "sources",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "someone",
+    "individual",
+    "individuals",
+}
 OFFICIAL_HEADS = {
-    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide", "aides",
-    "diplomat", "diplomats", "officer", "officers", "representative", "representatives", "authorities",
-    "minister", "director", "adviser", "advisers", "advisor", "advisors", "envoy", "staffer", "staffers",
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "aide",
+    "aides",
+    "diplomat",
+    "diplomats",
+    "officer",
+    "officers",
+    "representative",
+    "representatives",
+    "authorities",
+    "minister",
+    "director",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "envoy",
+    "staffer",
+    "staffers",
 }
 ORG_HEADS = {
-    "ministry", "government", "department", "agency", "company", "police", "military", "army", "court",
-    "committee", "statement", "report", "administration", "council", "commission", "office", "campaign",
-    "board", "bank", "firm", "group", "party", "embassy", "media", "newspaper", "bureau", "union",
+    "ministry",
+    "government",
+    "department",
+    "agency",
+    "company",
+    "police",
+    "military",
+    "army",
+    "court",
+    "committee",
+    "statement",
+    "report",
+    "administration",
+    "council",
+    "commission",
+    "office",
+    "campaign",
+    "board",
+    "bank",
+    "firm",
+    "group",
+    "party",
+    "embassy",
+    "media",
+    "newspaper",
+    "bureau",
+    "union",
 }
 
 _OPEN = {"“", "«", "„"}
@@ -116,7 +235,18 @@ _STRAIGHT = '"'
 _OPENING_CONTEXT = set(" \t\n([{—–-:/") | {""}
 _CONTENT_DEPS = ("ccomp", "xcomp")
 _DROP_FROM_SPEAKER = {"relcl", "acl", "appos", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
-_KEEP_PREP_HEADS = {"spokesman", "spokeswoman", "spokesperson", "official", "officials", "director", "minister", "representative", "member", "members"}
+_KEEP_PREP_HEADS = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "officials",
+    "director",
+    "minister",
+    "representative",
+    "member",
+    "members",
+}
 
 
 @dataclass
@@ -204,20 +334,59 @@ def _active_subject(verb):
     own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
     if own is not None:
         return own if own.dep_ == "nsubj" else None
-    if verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.i != verb.i and not any(c.dep_ == "auxpass" for c in verb.children):
+    if (
+        verb.dep_ in _SHARED_SUBJECT_DEPS
+        and verb.head.i != verb.i
+        and not any(c.dep_ == "auxpass" for c in verb.children)
+    ):
         return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     return None
 
 
-_EVIDENCE_HEADS = {"poll", "polls", "survey", "surveys", "study", "studies", "data", "report", "reports", "analysis", "research", "records", "documents", "figures", "statement", "letter", "memo"}
+_EVIDENCE_HEADS = {
+    "poll",
+    "polls",
+    "survey",
+    "surveys",
+    "study",
+    "studies",
+    "data",
+    "report",
+    "reports",
+    "analysis",
+    "research",
+    "records",
+    "documents",
+    "figures",
+    "statement",
+    "letter",
+    "memo",
+}
 _SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 # Polled and voting groups hold views too ("56 percent would vote for Clinton", "voters see
 # Clinton as ..."). Bare quantifiers ("most", "half") are left out: "most of Europe has
 # pulled out, blaming the US" made "most" a speaker, and pronouns then resolved to it.
 _PUBLIC_HEADS = {
-    "voters", "respondents", "percent", "democrats", "republicans", "independents", "americans", "supporters",
-    "residents", "citizens", "adults", "delegates", "critics", "opponents", "experts", "analysts", "economists",
-    "observers", "conservatives", "liberals",
+    "voters",
+    "respondents",
+    "percent",
+    "democrats",
+    "republicans",
+    "independents",
+    "americans",
+    "supporters",
+    "residents",
+    "citizens",
+    "adults",
+    "delegates",
+    "critics",
+    "opponents",
+    "experts",
+    "analysts",
+    "economists",
+    "observers",
+    "conservatives",
+    "liberals",
 }
 _VIEW_HOLDER_HEADS = OFFICIAL_HEADS | ANON_SOURCE_HEADS | ORG_HEADS | _EVIDENCE_HEADS | _PUBLIC_HEADS
 
@@ -302,15 +471,20 @@ def _content_of(cue):
     for token in cue.rights:
         if token.dep_ == "prep":
             for clause in token.subtree:
-                if clause.dep_ in ("relcl", "acl") and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.lefts):
+                if clause.dep_ in ("relcl", "acl") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in clause.lefts
+                ):
                     return _subtree_chars(clause)
     # "McCain says the movement that's sweeping the country appeals to ...": a long object
     # of "say" holding a clause is a reported clause the parser read as a noun phrase
     # ("said a short prayer for the victims" holds none).
     if cue.lower_ in _SAY_FORMS:
         obj = next((c for c in cue.rights if c.dep_ == "dobj"), None)
-        if obj is not None and sum(1 for t in obj.subtree if not t.is_punct) >= _LONG_OBJECT and any(
-                t.dep_ in ("relcl", "acl", "ccomp") for t in obj.subtree):
+        if (
+            obj is not None
+            and sum(1 for t in obj.subtree if not t.is_punct) >= _LONG_OBJECT
+            and any(t.dep_ in ("relcl", "acl", "ccomp") for t in obj.subtree)
+        ):
             rest = [t for t in cue.sent if t.i > cue.i and not t.is_space]
             while rest and rest[-1].is_punct and not rest[-1].is_quote:
                 rest = rest[:-1]
@@ -397,12 +571,18 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             parts = _around_parenthetical(cue)
             content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
             if in_sentence:
-                quoted = sum(_alpha(text[spans[k][0] : spans[k][1]]) for k in in_sentence if _overlaps(spans[k], content or (0, 0)))
+                quoted = sum(
+                    _alpha(text[spans[k][0] : spans[k][1]])
+                    for k in in_sentence
+                    if _overlaps(spans[k], content or (0, 0))
+                )
                 unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
                 # A quoted fragment inside the reported clause ('he voted "uncommitted."')
                 # makes the clause a mixed quote; only a clause that is all quotation is direct.
-                if content and unquoted >= max(3, 0.1 * quoted) and any(
-                    _overlaps(spans[k], content) for k in in_sentence
+                if (
+                    content
+                    and unquoted >= max(3, 0.1 * quoted)
+                    and any(_overlaps(spans[k], content) for k in in_sentence)
                 ):
                     used.update(in_sentence)
                     found.append(_Attribution(cue, subject, content, "mixed", parts))
@@ -414,7 +594,9 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
                 found.append(_Attribution(cue, subject, content, "indirect", parts))
             else:
                 # "He said:" with the quotation in the next sentence.
-                nxt = [k for k, span in enumerate(spans) if k not in used and sent.end_char <= span[0] <= sent.end_char + 3]
+                nxt = [
+                    k for k, span in enumerate(spans) if k not in used and sent.end_char <= span[0] <= sent.end_char + 3
+                ]
                 for k in nxt[:1]:
                     used.add(k)
                     found.append(_Attribution(cue, subject, spans[k], "direct"))
@@ -468,18 +650,52 @@ _COLON_LINE = re.compile(r"^[ \t]*([^\n:]{1,60}?)[ \t]*:[ \t]*(.*)$", re.MULTILI
 
 # Labels that head a line with a colon without attributing it to anyone.
 _LINE_LABELS = {
-    "latest", "note", "correction", "clarification", "update", "updated", "editor", "editor's", "editor’s", "photo",
-    "photos", "video", "watch", "read", "related", "credit", "image", "images", "advertisement", "tags", "share",
-    "listen", "source", "click", "subscribe", "contact", "email", "follow", "disclaimer", "transcript", "warning",
-    "q", "question", "answer",  # interview furniture: Q: ... A: ...
+    "latest",
+    "note",
+    "correction",
+    "clarification",
+    "update",
+    "updated",
+    "editor",
+    "editor's",
+    "editor’s",
+    "photo",
+    "photos",
+    "video",
+    "watch",
+    "read",
+    "related",
+    "credit",
+    "image",
+    "images",
+    "advertisement",
+    "tags",
+    "share",
+    "listen",
+    "source",
+    "click",
+    "subscribe",
+    "contact",
+    "email",
+    "follow",
+    "disclaimer",
+    "transcript",
+    "warning",
+    "q",
+    "question",
+    "answer",  # interview furniture: Q: ... A: ...
 }
 
 
 def _name_shaped(words: list[str]) -> bool:
     """'Lynch', 'Ben Carson', 'KASICH': one to three capitalised words that neither open
     with an article ('The Latest') nor name a page label ('Correction', 'Photo')."""
-    return (1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and words[0].lower() not in ("the", "a", "an")
-            and not any(w.lower().strip(".,") in _LINE_LABELS for w in words))
+    return (
+        1 <= len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and words[0].lower() not in ("the", "a", "an")
+        and not any(w.lower().strip(".,") in _LINE_LABELS for w in words)
+    )
 
 
 def _colon_lines(doc, text: str) -> list[_Attribution]:
@@ -499,8 +715,11 @@ def _colon_lines(doc, text: str) -> list[_Attribution]:
         colon = doc.char_span(line.end(1), start, alignment_mode="contract")
         if not speaker or colon is None or not any(t.text == ":" for t in colon):
             continue
-        if not (any(t.ent_type_ in _SPEAKER_LABELS for t in speaker) or speaker[-1].lower_ in _VIEW_HOLDER_HEADS
-                or _name_shaped(words)):
+        if not (
+            any(t.ent_type_ in _SPEAKER_LABELS for t in speaker)
+            or speaker[-1].lower_ in _VIEW_HOLDER_HEADS
+            or _name_shaped(words)
+        ):
             continue
         cue = next(t for t in colon if t.text == ":")
         found.append(_Attribution(cue, speaker.root, (start, end), "direct"))
@@ -526,7 +745,9 @@ def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attributio
             and "\n" not in text[prev.content[1] : attribution.content[0]]
         ):
             parts = (prev.parts or (prev.content,)) + (attribution.content,)
-            joined[-1] = _Attribution(prev.cue, prev.subject, (prev.content[0], attribution.content[1]), "direct", parts)
+            joined[-1] = _Attribution(
+                prev.cue, prev.subject, (prev.content[0], attribution.content[1]), "direct", parts
+            )
             continue
         joined.append(attribution)
     return joined
@@ -634,28 +855,31 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
         head = next((t for t in phrase if t.lower_ == subject.lower_), subject) if phrase is not written else subject
         entity = entity or index.at(head.idx, head.idx + len(head.text))
         p_start, p_end = _span_chars(phrase)
-        affiliation = next((m.canonical_name for m in index.within(p_start, p_end) if m is not entity and m.label != "PERSON"),
-                           None)
+        affiliation = next(
+            (m.canonical_name for m in index.within(p_start, p_end) if m is not entity and m.label != "PERSON"), None
+        )
         resolved_speakers.append((attribution.cue.idx, phrase, entity))
         start, end = attribution.content
         w_start, w_end = _span_chars(written)
-        quotes.append(Quote(
-            start_char=start,
-            end_char=end,
-            quote_text=attribution.text(text),
-            quote_type=attribution.quote_type,
-            cue_text="according to" if attribution.cue.lower_ == "according" else attribution.cue.text,
-            cue_start=attribution.cue.idx,
-            speaker_text=text[p_start:p_end],
-            speaker_mention_text=text[w_start:w_end],
-            speaker_start=w_start,
-            speaker_end=w_end,
-            speaker_kind=_kind(head.text, entity, unresolved),
-            speaker_canonical=entity.canonical_name if entity else None,
-            speaker_affiliation=affiliation,
-            speaker_resolved_start=p_start,
-            speaker_resolved_end=p_end,
-        ))
+        quotes.append(
+            Quote(
+                start_char=start,
+                end_char=end,
+                quote_text=attribution.text(text),
+                quote_type=attribution.quote_type,
+                cue_text="according to" if attribution.cue.lower_ == "according" else attribution.cue.text,
+                cue_start=attribution.cue.idx,
+                speaker_text=text[p_start:p_end],
+                speaker_mention_text=text[w_start:w_end],
+                speaker_start=w_start,
+                speaker_end=w_end,
+                speaker_kind=_kind(head.text, entity, unresolved),
+                speaker_canonical=entity.canonical_name if entity else None,
+                speaker_affiliation=affiliation,
+                speaker_resolved_start=p_start,
+                speaker_resolved_end=p_end,
+            )
+        )
     return quotes
 
 

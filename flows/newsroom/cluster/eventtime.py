@@ -15,6 +15,7 @@ different times.
 Kept as bit masks and day numbers in numpy arrays: the similarity of one article to its
 few hundred candidates is asked several times for every new article.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,6 +55,7 @@ CONFLICT, NEUTRAL, MATCH = -1, 0, 1
 class GroupTime:
     """The time of a group of articles (a story): the years most of its year-bearing members
     name (and are dated in), and the span of its publication dates."""
+
     years: tuple[int, int]  # masks of the years named in the texts and of publication
     first: int  # date ordinals; 0 when no member has a date
     last: int
@@ -61,7 +63,7 @@ class GroupTime:
 
 class EventTimes:
     def __init__(self, texts: list[str], published: list[date | None]):
-        self.years = [years_mentioned(t) | ({d.year} if d else set()) for t, d in zip(texts, published)]
+        self.years = [years_mentioned(t) | ({d.year} if d else set()) for t, d in zip(texts, published, strict=True)]
         self._years = _mask_arrays(self.years)
         self.day = np.array([d.toordinal() if d else 0 for d in published], dtype=np.int64)
 

@@ -5,6 +5,7 @@ landing.article_features, so that the clustering stage, which runs once on one c
 annotation, only compares and assigns. Articles stored without them (by an earlier
 version) get them computed by the clustering stage itself, with the same functions.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,12 @@ class TextFeatures:
     signature: np.ndarray  # MinHash (NUM_PERM uint64) of the shingles
 
     def __eq__(self, other) -> bool:  # arrays compare element-wise: equal when all are
-        return isinstance(other, TextFeatures) and self.sentence_stems == other.sentence_stems and \
-            np.array_equal(self.shingles, other.shingles) and np.array_equal(self.signature, other.signature)
+        return (
+            isinstance(other, TextFeatures)
+            and self.sentence_stems == other.sentence_stems
+            and np.array_equal(self.shingles, other.shingles)
+            and np.array_equal(self.signature, other.signature)
+        )
 
 
 def text_features(text: str) -> TextFeatures:
@@ -57,8 +62,9 @@ def signature(values: np.ndarray) -> np.ndarray:
     from datasketch import MinHash
 
     prototype = _prototype()
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x, permutations=prototype.permutations,
-                      scheme=prototype.scheme)
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=lambda x: x, permutations=prototype.permutations, scheme=prototype.scheme
+    )
     if len(values):
         minhash.update_batch(values)
     return minhash.hashvalues
@@ -69,5 +75,6 @@ def minhash(values):
     from datasketch import MinHash
 
     prototype = _prototype()
-    return MinHash(num_perm=NUM_PERM, scheme=prototype.scheme,
-                   hashvalues=np.asarray(values, dtype=prototype.hashvalues.dtype))
+    return MinHash(
+        num_perm=NUM_PERM, scheme=prototype.scheme, hashvalues=np.asarray(values, dtype=prototype.hashvalues.dtype)
+    )

@@ -13,6 +13,7 @@ never a conflict (precision first: a false conflict splits an event).
 Kept as integer arrays: the similarity of one article to its few hundred candidates is
 asked several times for every new article.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -47,12 +48,17 @@ class Protagonists:
         vocabulary: dict[str, int] = {}
         self.protagonist = np.array(
             [-1 if (p := protagonist(e)) is None else vocabulary.setdefault(p, len(vocabulary)) for e in entity_lists],
-            dtype=np.int64)
+            dtype=np.int64,
+        )
         # (article, word) pairs as sorted keys article * width + word, for membership tests
         # of many pairs at once; only words that are somebody's protagonist matter.
         self._width = max(1, len(vocabulary))
-        keys = [row * self._width + vocabulary[w]
-                for row, entities in enumerate(entity_lists) for w in name_words(entities) if w in vocabulary]
+        keys = [
+            row * self._width + vocabulary[w]
+            for row, entities in enumerate(entity_lists)
+            for w in name_words(entities)
+            if w in vocabulary
+        ]
         self._keys = np.unique(np.array(keys, dtype=np.int64))
 
     def _names(self, rows: np.ndarray, words: np.ndarray) -> np.ndarray:

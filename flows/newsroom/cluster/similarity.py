@@ -10,6 +10,7 @@ about a person the other never names (protagonists.py). Weights were chosen on
 development data (ECB+ topics, each with two events of the same kind); document
 frequencies come from the whole warehouse.
 """
+
 from __future__ import annotations
 
 import re
@@ -115,8 +116,13 @@ class SimilarityModel:
         self.entities = fit([[n.lower() for n, label in a.entities if label in EVENT_ENTITIES] for a in articles])
         self.places_people = fit([[n.lower() for n, label in a.entities if label in PLACE_PEOPLE] for a in articles])
         self.numbers = fit([_numbers(t) for t in texts])
-        matrices = {"text": self.text, "entities": self.entities, "lead": self.lead,
-                    "numbers": self.numbers, "places_people": self.places_people}
+        matrices = {
+            "text": self.text,
+            "entities": self.entities,
+            "lead": self.lead,
+            "numbers": self.numbers,
+            "places_people": self.places_people,
+        }
         # Each feature block scaled by the square root of its weight: one dot product of two
         # rows is then the weighted sum of the five cosines.
         self.combined = hstack([matrices[name] * np.sqrt(weight) for name, weight in WEIGHTS.items()]).tocsr()
@@ -157,8 +163,11 @@ class SimilarityModel:
         """similarity(a, [b])[0], without the gathering machinery for one pair."""
         i, j = self.index[a], self.index[b]
         pair = np.array([j])
-        return _row_dot(self.combined, i, j) * float(_time_scale(self.times.relation(i, pair))[0]) * \
-            float(self._person_scale(i, pair)[0])
+        return (
+            _row_dot(self.combined, i, j)
+            * float(_time_scale(self.times.relation(i, pair))[0])
+            * float(self._person_scale(i, pair)[0])
+        )
 
     def centroid(self, ids: list[str]) -> Centroid:
         """Mean feature vector of a group, kept sparse (a dense one costs the whole
@@ -179,7 +188,9 @@ class SimilarityModel:
         left, right = np.repeat(a.rows, len(b.rows)), np.tile(b.rows, len(a.rows))
         conflicts = self.protagonists.conflict(left, right)
         if conflicts.any():  # the mean of the pairs' products, each conflicting one scaled down
-            lost = sum(_row_dot(self.combined, int(i), int(j)) for i, j in zip(left[conflicts], right[conflicts]))
+            lost = sum(
+                _row_dot(self.combined, int(i), int(j)) for i, j in zip(left[conflicts], right[conflicts], strict=True)
+            )
             average -= (1.0 - PROTAGONIST_CONFLICT) * lost / len(left)
         return average * float(_time_scale(group_relation(a.time, b.time)))
 

@@ -6,6 +6,7 @@ candidates from an inverted index of each article's top terms and entities, neve
 all pairs; only new articles are compared. What each article needs on its own (sentence
 stems, shingles, MinHash signature) comes from the annotation workers (see features.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -99,9 +100,13 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
             # only articles already placed: stored ones and new ones earlier in the order
             # (for a stored article, stored ones only)
             mine = position.get(article_id, -1)
-            placed = [(n, o) for o, n in shared.items()
-                      if n >= MIN_SHARED_KEYS and o != article_id and (o not in position or position[o] < mine)]
+            placed = [
+                (n, o)
+                for o, n in shared.items()
+                if n >= MIN_SHARED_KEYS and o != article_id and (o not in position or position[o] < mine)
+            ]
             return [o for _, o in sorted(placed, reverse=True)[:MAX_CANDIDATES]]
+
         # (cached: the assignment passes ask again for the same article)
 
         @functools.cache
@@ -114,8 +119,12 @@ def cluster_new_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> Cluster
 
         @functools.lru_cache(maxsize=4096)  # bounded: an article is compared while it is recent
         def text_profile(article_id: str):
-            return profile(model.texts[article_id], TextFeatures(
-                model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)))
+            return profile(
+                model.texts[article_id],
+                TextFeatures(
+                    model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)
+                ),
+            )
 
         links, sources, checked = [], defaultdict(list), set()
         for article_id in new_order:
@@ -158,13 +167,17 @@ def _load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, ArticleFacts], Simi
     shared: dict = {}
     entities: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for article_id, name, label in _rows(
-            con, "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index"):
+        con, "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index"
+    ):
         pair = (name, label)
         entities[article_id].append(shared.setdefault(pair, pair))
-    ordered = """from landing.articles join landing.article_features using (article_id) order by loaded_at, article_id"""
+    ordered = (
+        """from landing.articles join landing.article_features using (article_id) order by loaded_at, article_id"""
+    )
     facts, features = {}, []
-    for order, (article_id, body, published, agency, sentence_stems) in enumerate(_rows(
-            con, f"select article_id, body_text, published_date, wire_agency, sentence_stems {ordered}")):
+    for order, (article_id, body, published, agency, sentence_stems) in enumerate(
+        _rows(con, f"select article_id, body_text, published_date, wire_agency, sentence_stems {ordered}")
+    ):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
         sentence_stems = [shared.setdefault(s, s) for s in sentence_stems]
         features.append(ArticleFeatures(article_id, body, entities.pop(article_id, []), sentence_stems, published))
@@ -197,38 +210,73 @@ def _syndication_link(a: str, b: str, facts, model: SimilarityModel, text_profil
         return None
     source, derived = source_first(facts[a], facts[b])
     return {
-        "article_id": derived.article_id, "linked_article_id": source.article_id, "relation": evidence.relation,
-        "shingle_jaccard": evidence.shingle_jaccard, "sentence_alignment": evidence.sentence_alignment,
+        "article_id": derived.article_id,
+        "linked_article_id": source.article_id,
+        "relation": evidence.relation,
+        "shingle_jaccard": evidence.shingle_jaccard,
+        "sentence_alignment": evidence.sentence_alignment,
         "entity_overlap": round(model.entity_overlap(a, b), 4),
-        "text_similarity": round(model.pair_similarity(a, b), 4), "run_id": run_id,
+        "text_similarity": round(model.pair_similarity(a, b), 4),
+        "run_id": run_id,
     }
 
 
 def _assign_stories(con, new_order, sources, candidates, nearest, model, links, run_id) -> ClusterCounts:
     existing = dict(con.execute("select article_id, story_id from landing.story_members").fetchall())
-    story_age = {s: (str(t),) for s, t in con.execute(
-        "select story_id, min(assigned_at) from landing.story_members group by story_id").fetchall()}
+    story_age = {
+        s: (str(t),)
+        for s, t in con.execute(
+            "select story_id, min(assigned_at) from landing.story_members group by story_id"
+        ).fetchall()
+    }
     # a derived article whose source is new too: the source is placed first (oldest first order)
     result, evidence = stories.assign_greedy(
-        new_order, existing, story_age, sources, candidates, model.similarity, SAME_STORY_THRESHOLD,
-        merge_threshold=STORY_MERGE_THRESHOLD, merge_candidates=nearest, groups=model)
-    linked = {(l["article_id"], l["linked_article_id"]) for l in links} | {(l["linked_article_id"], l["article_id"]) for l in links}
+        new_order,
+        existing,
+        story_age,
+        sources,
+        candidates,
+        model.similarity,
+        SAME_STORY_THRESHOLD,
+        merge_threshold=STORY_MERGE_THRESHOLD,
+        merge_candidates=nearest,
+        groups=model,
+    )
+    linked = {(link["article_id"], link["linked_article_id"]) for link in links} | {
+        (link["linked_article_id"], link["article_id"]) for link in links
+    }
     for article_id, (other, score) in evidence.items():
         if (article_id, other) not in linked:
-            links.append({"article_id": article_id, "linked_article_id": other, "relation": "same_story",
-                          "shingle_jaccard": None, "sentence_alignment": None,
-                          "entity_overlap": round(model.entity_overlap(article_id, other), 4),
-                          "text_similarity": round(score, 4), "run_id": run_id})
+            links.append(
+                {
+                    "article_id": article_id,
+                    "linked_article_id": other,
+                    "relation": "same_story",
+                    "shingle_jaccard": None,
+                    "sentence_alignment": None,
+                    "entity_overlap": round(model.entity_overlap(article_id, other), 4),
+                    "text_similarity": round(score, 4),
+                    "run_id": run_id,
+                }
+            )
     stamp = now()
     if result.members:
-        members = pa.table({  # noqa: F841 - read by name below
-            "article_id": list(result.members), "story_id": list(result.members.values()),
-        })
+        members = pa.table(  # noqa: F841 - read by name below
+            {
+                "article_id": list(result.members),
+                "story_id": list(result.members.values()),
+            }
+        )
         con.execute("delete from landing.story_members where article_id in (select article_id from members)")
         con.execute("insert into landing.story_members select article_id, story_id, ?, ? from members", [run_id, stamp])
     for merged, survivor in result.merges:
-        con.execute("insert into landing.story_merges values (?, ?, ?, ?) on conflict do nothing", [merged, survivor, run_id, stamp])
-        con.execute("update landing.story_merges set surviving_story_id = ? where surviving_story_id = ?", [survivor, merged])
+        con.execute(
+            "insert into landing.story_merges values (?, ?, ?, ?) on conflict do nothing",
+            [merged, survivor, run_id, stamp],
+        )
+        con.execute(
+            "update landing.story_merges set surviving_story_id = ? where surviving_story_id = ?", [survivor, merged]
+        )
     return ClusterCounts(
         articles_clustered=len(new_order),
         stories_created=len(result.created),

@@ -5,6 +5,7 @@ story of the article they copy); stories that turn out to be one are merged and 
 id survives (the merge is recorded). A new story is named after its first article.
 Running again on the same input has no new articles, so nothing changes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,7 +55,9 @@ def assign_greedy(
     age = dict(story_age)
     evidence: dict[str, tuple[str, float]] = {}
     for position, article in enumerate(new_in_order):
-        linked = sorted({current[s] for s in sources.get(article, []) if s in current}, key=lambda s: (age.get(s, ()), s))
+        linked = sorted(
+            {current[s] for s in sources.get(article, []) if s in current}, key=lambda s: (age.get(s, ()), s)
+        )
         if linked:
             story = linked[0]
             for merged in linked[1:]:
@@ -70,7 +73,9 @@ def assign_greedy(
             for other in candidates(article):
                 if other in current and other != article:
                     by_story.setdefault(current[other], []).append(other)
-            for candidate_story, score, (top, top_score) in _story_scores(article, by_story, members, similarity, max_members):
+            for candidate_story, score, (top, top_score) in _story_scores(
+                article, by_story, members, similarity, max_members
+            ):
                 if score >= best:
                     story, best = candidate_story, score
                     evidence[article] = (top, top_score)
@@ -81,10 +86,29 @@ def assign_greedy(
         current[article] = story
         members.setdefault(story, []).append(article)
         result.members[article] = story
-    _refine(new_in_order, sources, current, members, result, merge_candidates or candidates, similarity, threshold,
-            max_members, evidence)
-    _merge_touched(new_in_order, current, members, result, age, merge_candidates or candidates, similarity,
-                   threshold if merge_threshold is None else merge_threshold, groups)
+    _refine(
+        new_in_order,
+        sources,
+        current,
+        members,
+        result,
+        merge_candidates or candidates,
+        similarity,
+        threshold,
+        max_members,
+        evidence,
+    )
+    _merge_touched(
+        new_in_order,
+        current,
+        members,
+        result,
+        age,
+        merge_candidates or candidates,
+        similarity,
+        threshold if merge_threshold is None else merge_threshold,
+        groups,
+    )
     result.updated = {current[a] for a in new_in_order} - result.created
     return result, evidence
 
@@ -100,8 +124,7 @@ def _story_link(a: list[str], b: list[str], similarity) -> float:
     return float(sum(similarity(x, right).mean() for x in left) / len(left))
 
 
-def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold,
-                   groups=None) -> None:
+def _merge_touched(new_in_order, current, members, result, age, candidates, similarity, threshold, groups=None) -> None:
     """Average-link agglomeration of the stories this run touched with their neighbours:
     repeatedly merge the closest pair while their average similarity clears the threshold.
     The older story's id survives; merges of stored stories are recorded. With `groups`
@@ -172,8 +195,19 @@ def _story_scores(article, stories, members, similarity, max_members, exclude=No
             yield story, float(block.mean()), (compared[start + top], float(block[top]))
 
 
-def _refine(new_in_order, sources, current, members, result, candidates, similarity, threshold, max_members,
-            evidence, rounds: int = 2) -> None:
+def _refine(
+    new_in_order,
+    sources,
+    current,
+    members,
+    result,
+    candidates,
+    similarity,
+    threshold,
+    max_members,
+    evidence,
+    rounds: int = 2,
+) -> None:
     """Greedy assignment depends on order: an early article may open a story that a later,
     better-fitting one would have joined. Move this run's unforced articles to the story they
     now fit best (stored articles never move), then name each new story after its first
@@ -187,8 +221,12 @@ def _refine(new_in_order, sources, current, members, result, candidates, similar
             for other in candidates(article) + [m for m in members[here] if m != article]:
                 if other in current and other != article:
                     by_story.setdefault(current[other], []).append(other)
-            scores = {story: score for story, score, _ in
-                      _story_scores(article, by_story, members, similarity, max_members, exclude=article)}
+            scores = {
+                story: score
+                for story, score, _ in _story_scores(
+                    article, by_story, members, similarity, max_members, exclude=article
+                )
+            }
             best = max(scores, key=scores.get) if scores else None
             stay = scores.get(here, -1.0) if len(members[here]) > 1 else threshold
             if best is not None and best != here and scores[best] >= max(stay, threshold) + 1e-9:

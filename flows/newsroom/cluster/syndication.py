@@ -5,6 +5,7 @@ copy:    most of the shorter article's 5-word shingles occur in the other (verba
 rewrite: few shingles survive, but most of the shorter article's sentences have a close
          counterpart (same content stems) in the other: a paraphrase, possibly padded.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class PairEvidence:
 @dataclass(frozen=True)
 class TextProfile:
     """What comparing an article needs, computed once per text however many pairs it is in."""
+
     shingles: np.ndarray
     sentences: tuple[frozenset, ...]  # content stems of each sentence of four or more
     numbers: frozenset
@@ -110,6 +112,7 @@ class ArticleFacts:
 def source_first(a: ArticleFacts, b: ArticleFacts) -> tuple[ArticleFacts, ArticleFacts]:
     """(source, derived). The earlier publication is the source; on a tie (or unknown
     dates) a credited wire copy is the source of an uncredited text; then load order."""
+
     def key(x: ArticleFacts):
         return (
             x.published_date or date.max,
@@ -117,4 +120,5 @@ def source_first(a: ArticleFacts, b: ArticleFacts) -> tuple[ArticleFacts, Articl
             x.loaded_order,
             x.article_id,
         )
+
     return (a, b) if key(a) <= key(b) else (b, a)

@@ -1,4 +1,5 @@
 """Text features for comparing articles: words, light stems, sentences, shingles."""
+
 from __future__ import annotations
 
 import functools
@@ -9,14 +10,16 @@ import numpy as np
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below between both
 but by can could did do does doing down during each few for from further had has have having he her here hers herself
 him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or
 other our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
 these they this those through to too under until up very was we were what when where which while who whom why will with
 would you your yours yourself yourselves said says say told according mr mrs ms s t don didn doesn isn wasn weren won
-""".split())
+""".split()
+)
 
 
 def words(text: str) -> list[str]:

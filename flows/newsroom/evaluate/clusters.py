@@ -2,6 +2,7 @@
 {id, cluster, text, url}), running the real pipeline (flow, annotation, clustering, dbt) into
 a temporary warehouse. Reference row, measured in the same run: TF-IDF cosine with
 average-link agglomerative clustering at its best threshold on the same data."""
+
 from __future__ import annotations
 
 import json
@@ -20,13 +21,16 @@ def _reference(rows: list[dict], gold: dict[str, str]) -> tuple[PRF, float]:
 
     from ..cluster.text import content_stems
 
-    vectors = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True).fit_transform([r["text"] for r in rows]).toarray()
+    vectors = (
+        TfidfVectorizer(analyzer=content_stems, sublinear_tf=True).fit_transform([r["text"] for r in rows]).toarray()
+    )
     best = (PRF(0, 0, 0), 0.0)
     for step in range(10, 100, 5):
         threshold = step / 100
-        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                         distance_threshold=threshold).fit_predict(vectors)
-        score = bcubed(gold, {r["id"]: str(label) for r, label in zip(rows, labels)})
+        labels = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+        ).fit_predict(vectors)
+        score = bcubed(gold, {r["id"]: str(label) for r, label in zip(rows, labels, strict=True)})
         if score.f1 > best[0].f1:
             best = (score, threshold)
     return best
@@ -66,13 +70,27 @@ def run(path: Path) -> dict[str, PRF]:
     ours = bcubed(gold, predicted)
     reference, threshold = _reference(rows, gold)
     missing = len(set(gold) - set(loaded))
-    print(format_table([
-        ("newsroom stories", ours, "target F1 >= 0.93"),
-        (f"TF-IDF average-link @ {threshold:.2f}", reference, "reference, best threshold on this data"),
-    ], f"Story clusters (BCubed) on {len(rows)} articles, {len(set(gold.values()))} events, of {path}"))
-    print(f"stories: {len(set(loaded.values()))}; articles not loaded (each scored as its own story): {missing}; "
-          f"clustering stage {result['stage_seconds'].get('cluster', 0):.1f} s")
+    print(
+        format_table(
+            [
+                ("newsroom stories", ours, "target F1 >= 0.93"),
+                (f"TF-IDF average-link @ {threshold:.2f}", reference, "reference, best threshold on this data"),
+            ],
+            f"Story clusters (BCubed) on {len(rows)} articles, {len(set(gold.values()))} events, of {path}",
+        )
+    )
+    print(
+        f"stories: {len(set(loaded.values()))}; articles not loaded (each scored as its own story): {missing}; "
+        f"clustering stage {result['stage_seconds'].get('cluster', 0):.1f} s"
+    )
     merged = _merged_events(gold, predicted)
-    print("within-topic confusion (pairs of articles from two events of a topic in one story): "
-          + (", ".join(f"topic {t}: {n}" for t, n in sorted(merged.items(), key=lambda x: int(x[0]) if x[0].isdigit() else 0)) or "none"))
+    print(
+        "within-topic confusion (pairs of articles from two events of a topic in one story): "
+        + (
+            ", ".join(
+                f"topic {t}: {n}" for t, n in sorted(merged.items(), key=lambda x: int(x[0]) if x[0].isdigit() else 0)
+            )
+            or "none"
+        )
+    )
     return {"newsroom": ours, "reference": reference}

@@ -2,6 +2,7 @@
 layout (ground-truth.json, html/*.html.gz, textdump/*.txt), with two reference rows
 measured in the same run: trafilatura alone on the HTML, and keeping everything of the
 text dumps."""
+
 from __future__ import annotations
 
 import gzip
@@ -34,14 +35,20 @@ def run(data: Path, worst: int = 0) -> dict[str, PRF]:
         if dump_path.exists():
             dump = dump_path.read_text(encoding="utf-8", errors="replace")
             header_date, text = split_seed_header(dump)
-            ours = _body(RawDocument(source_path=str(dump_path), external_id=page_id, input_format="txt", text=text, date=header_date))
+            ours = _body(
+                RawDocument(
+                    source_path=str(dump_path), external_id=page_id, input_format="txt", text=text, date=header_date
+                )
+            )
             scores["ours_text"].append(page_shingle_match(body, ours))
             scores["keep_all_text"].append(page_shingle_match(body, text))
             per_page.append((benchmark_prf([scores["ours_text"][-1]]).f1, page_id, "text"))
         html_path = data / "html" / f"{page_id}.html.gz"
         if html_path.exists():
             html = gzip.decompress(html_path.read_bytes()).decode("utf-8", errors="replace")
-            ours = _body(RawDocument(source_path=str(html_path), external_id=page_id, input_format="html", html=html, url=url))
+            ours = _body(
+                RawDocument(source_path=str(html_path), external_id=page_id, input_format="html", html=html, url=url)
+            )
             scores["ours_html"].append(page_shingle_match(body, ours))
             scores["trafilatura_html"].append(page_shingle_match(body, trafilatura.extract(html, url=url) or ""))
             per_page.append((benchmark_prf([scores["ours_html"][-1]]).f1, page_id, "html"))
@@ -52,8 +59,12 @@ def run(data: Path, worst: int = 0) -> dict[str, PRF]:
         ("HTML: newsroom", results.get("ours_html"), "target F1 >= 0.96"),
         ("HTML: trafilatura alone", results.get("trafilatura_html"), "reference"),
     ]
-    print(format_table([r for r in rows if r[1] is not None],
-                       f"Body extraction on {len(truth)} pages of {data} (4-word shingles, averaged per page)"))
+    print(
+        format_table(
+            [r for r in rows if r[1] is not None],
+            f"Body extraction on {len(truth)} pages of {data} (4-word shingles, averaged per page)",
+        )
+    )
     if worst:
         print(f"\nworst {worst} pages:")
         for f1, page_id, kind in sorted(per_page)[:worst]:

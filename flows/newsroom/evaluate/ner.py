@@ -1,5 +1,6 @@
 """`newsroom eval ner`: entity-level micro F1 for PER/ORG/LOC on CoNLL-2003 (IOB tags), the
 product's entity layer against the bare spaCy model, both measured in the same run."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -69,8 +70,8 @@ def run(path: Path) -> dict[str, PRF]:
     documents = read_conll(path)
     nlp = nlp_models.load()
     counts = {"bare": Counter(), "newsroom": Counter()}
-    for (text, gold), doc in zip(documents, nlp.pipe((t for t, _ in documents), batch_size=32,
-                                                     n_process=nlp_models.processes())):
+    docs = nlp.pipe((t for t, _ in documents), batch_size=32, n_process=nlp_models.processes())
+    for (_text, gold), doc in zip(documents, docs, strict=True):
         bare = {(e.start_char, e.end_char, TO_CONLL[e.label_]) for e in doc.ents if e.label_ in TO_CONLL}
         ours = {(m.start_char, m.end_char, TO_CONLL[m.label]) for m in mentions_from_doc(doc) if m.label in TO_CONLL}
         for name, predicted in (("bare", bare), ("newsroom", ours)):
@@ -78,9 +79,14 @@ def run(path: Path) -> dict[str, PRF]:
             counts[name]["fp"] += len(predicted - gold)
             counts[name]["fn"] += len(gold - predicted)
     results = {name: PRF.from_counts(c["tp"], c["fp"], c["fn"]) for name, c in counts.items()}
-    print(format_table([
-        ("newsroom entities", results["newsroom"], "target: F1 >= bare + 0.02"),
-        (f"bare {nlp_models.model_name()}", results["bare"], "reference"),
-    ], f"Entities (PER/ORG/LOC, exact span and type) on {len(documents)} documents of {path}"))
+    print(
+        format_table(
+            [
+                ("newsroom entities", results["newsroom"], "target: F1 >= bare + 0.02"),
+                (f"bare {nlp_models.model_name()}", results["bare"], "reference"),
+            ],
+            f"Entities (PER/ORG/LOC, exact span and type) on {len(documents)} documents of {path}",
+        )
+    )
     print(f"difference: {results['newsroom'].f1 - results['bare'].f1:+.3f} F1")
     return results

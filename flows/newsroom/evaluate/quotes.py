@@ -1,5 +1,6 @@
 """`newsroom eval quotes`: quote extraction and attribution scored on PolNeAR (brat
 standoff: Source, Cue and Content spans linked by an Attribution event)."""
+
 from __future__ import annotations
 
 import re
@@ -38,11 +39,13 @@ def parse_ann(text: str) -> list[GoldAttribution]:
     for event in events:
         if "Content" not in event or event["Content"] not in spans:
             continue
-        gold.append(GoldAttribution(
-            content=spans[event["Content"]],
-            source=spans.get(event.get("Source", ""), []),
-            cue=spans.get(event.get("Cue", ""), []),
-        ))
+        gold.append(
+            GoldAttribution(
+                content=spans[event["Content"]],
+                source=spans.get(event.get("Source", ""), []),
+                cue=spans.get(event.get("Cue", ""), []),
+            )
+        )
     return gold
 
 
@@ -96,7 +99,7 @@ def score(articles, predictions) -> QuoteScores:
     """Predicted quotes (one list per article, in order) against the gold attributions."""
     tp_overlap = tp_exact = n_pred = n_gold = 0
     speaker_ok = speaker_n = cue_ok = cue_n = 0
-    for (name, text, gold), predicted in zip(articles, predictions):
+    for (_name, text, gold), predicted in zip(articles, predictions, strict=True):
         n_pred += len(predicted)
         n_gold += len(gold)
         pred_tokens = [_tokens(text, [(q.start_char, q.end_char)]) for q in predicted]
@@ -118,7 +121,10 @@ def score(articles, predictions) -> QuoteScores:
             quote, truth = predicted[i], gold[j]
             if truth.source:
                 speaker_n += 1
-                spans = [(quote.speaker_start, quote.speaker_end), (quote.speaker_resolved_start, quote.speaker_resolved_end)]
+                spans = [
+                    (quote.speaker_start, quote.speaker_end),
+                    (quote.speaker_resolved_start, quote.speaker_resolved_end),
+                ]
                 speaker_ok += any(s is not None and _overlaps((s, e), truth.source) for s, e in spans)
             if truth.cue and quote.cue_start is not None:
                 cue_n += 1
@@ -126,21 +132,41 @@ def score(articles, predictions) -> QuoteScores:
     return QuoteScores(
         overlap=PRF.from_counts(tp_overlap, n_pred - tp_overlap, n_gold - tp_overlap),
         exact=PRF.from_counts(tp_exact, n_pred - tp_exact, n_gold - tp_exact),
-        speaker_ok=speaker_ok, speaker_n=speaker_n, cue_ok=cue_ok, cue_n=cue_n, n_gold=n_gold, n_pred=n_pred,
+        speaker_ok=speaker_ok,
+        speaker_n=speaker_n,
+        cue_ok=cue_ok,
+        cue_n=cue_n,
+        n_gold=n_gold,
+        n_pred=n_pred,
     )
 
 
 def run(data: Path) -> dict[str, float]:
     articles = load_split(data)
-    docs = [Article(article_id=name, external_id=name, source_path=name, input_format="txt", body_text=text)
-            for name, text, _ in articles]
+    docs = [
+        Article(article_id=name, external_id=name, source_path=name, input_format="txt", body_text=text)
+        for name, text, _ in articles
+    ]
     scores = score(articles, (annotation.quotes for annotation in annotate(docs)))
     overlap, exact = scores.overlap, scores.exact
-    print(format_table([
-        ("content, token overlap >= 0.5", overlap, "target F1 >= 0.85"),
-        ("content, exact (tokens)", exact, ""),
-    ], f"Quotes on {len(articles)} articles of {data}: {scores.n_gold} gold contents, {scores.n_pred} predicted"))
-    print(f"speaker accuracy {scores.speaker:.3f} ({scores.speaker_ok}/{scores.speaker_n} matched contents with a gold source; target >= 0.87)")
+    print(
+        format_table(
+            [
+                ("content, token overlap >= 0.5", overlap, "target F1 >= 0.85"),
+                ("content, exact (tokens)", exact, ""),
+            ],
+            f"Quotes on {len(articles)} articles of {data}: {scores.n_gold} gold contents, {scores.n_pred} predicted",
+        )
+    )
+    print(
+        f"speaker accuracy {scores.speaker:.3f} ({scores.speaker_ok}/{scores.speaker_n} matched contents with a gold source; target >= 0.87)"
+    )
     print(f"cue accuracy     {scores.cue:.3f} ({scores.cue_ok}/{scores.cue_n})")
-    return {"overlap_f1": overlap.f1, "exact_f1": exact.f1, "speaker_accuracy": scores.speaker, "cue_accuracy": scores.cue,
-            "overlap_precision": overlap.precision, "overlap_recall": overlap.recall}
+    return {
+        "overlap_f1": overlap.f1,
+        "exact_f1": exact.f1,
+        "speaker_accuracy": scores.speaker,
+        "cue_accuracy": scores.cue,
+        "overlap_precision": overlap.precision,
+        "overlap_recall": overlap.recall,
+    }

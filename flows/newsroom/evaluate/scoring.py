@@ -1,4 +1,5 @@
 """Standard metrics, written once and shared by the evaluation commands."""
+
 from __future__ import annotations
 
 import re
@@ -39,6 +40,7 @@ def page_shingle_match(true: str, pred: str, n: int = 4) -> tuple[float, float, 
 
 def benchmark_prf(pages: list[tuple[float, float, float]]) -> PRF:
     """Precision and recall averaged over pages, F1 of the two averages (the benchmark's way)."""
+
     def precision(tp, fp, fn):
         return 1.0 if fp == fn == 0 else 0.0 if tp == fp == 0 else tp / (tp + fp)
 

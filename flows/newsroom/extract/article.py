@@ -1,4 +1,5 @@
 """RawDocument -> Article (cleaned body + metadata) or Rejection. Pure: no I/O, no Prefect."""
+
 from __future__ import annotations
 
 import re
@@ -61,15 +62,25 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
     if words < least_words or prose_words(body) < least_prose:
         longest = max((b.words for b in extraction.blocks), default=0)
         return Rejection(
-            doc.source_path, "no_article_body",
+            doc.source_path,
+            "no_article_body",
             f"no story text found: {words} words kept, longest block {longest} words (an index or empty page?)",
             doc.article_id,
         )
 
-    published = (published or (html_result.published if html_result else None) or metadata.date_from_page(extraction, today)
-                 or metadata.date_from_url(doc.url, today))
+    published = (
+        published
+        or (html_result.published if html_result else None)
+        or metadata.date_from_page(extraction, today)
+        or metadata.date_from_url(doc.url, today)
+    )
     title = doc.title or metadata.title_from_page(extraction) or (html_result.title if html_result else None)
-    outlet = doc.outlet or metadata.outlet(extraction, None) or (html_result.sitename if html_result else None) or metadata.outlet_from_url(doc.url)
+    outlet = (
+        doc.outlet
+        or metadata.outlet(extraction, None)
+        or (html_result.sitename if html_result else None)
+        or metadata.outlet_from_url(doc.url)
+    )
     byline = metadata.byline(extraction) or (html_result.author if html_result else None)
     return Article(
         article_id=doc.article_id,

@@ -1,5 +1,6 @@
 """HTML pages: trafilatura for the body, htmldate for the date, our own block cleaner as
 the fallback where trafilatura returns nothing or too little."""
+
 from __future__ import annotations
 
 import logging
@@ -14,9 +15,42 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 _BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
-    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
-    "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul", "title",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "title",
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select", "button"}
 
@@ -126,7 +160,7 @@ def extract_html(html: str, url: str | None, today: date) -> HtmlResult:
     body = title = author = sitename = None
     try:
         document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    except Exception:  # trafilatura raises assorted parser errors on broken markup
+    except Exception:  # noqa: BLE001 - trafilatura raises assorted parser errors on broken markup
         document = None
     if document is not None:
         body, title, author, sitename = document.text, document.title, document.author, document.sitename
@@ -135,7 +169,7 @@ def extract_html(html: str, url: str | None, today: date) -> HtmlResult:
         found = find_date(html, url=url, outputformat="%Y-%m-%d", original_date=True, max_date=today.isoformat())
         if found:
             published = date.fromisoformat(found)
-    except Exception:
+    except Exception:  # noqa: BLE001 - htmldate, like trafilatura, raises assorted errors on broken pages
         published = None
     if published and published > today:
         published = None

@@ -3,6 +3,7 @@
 Every path under the input either yields documents or a Rejection: nothing is silently
 dropped except hidden files (dot-files such as .DS_Store), which are never articles.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -145,8 +146,11 @@ def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
                 continue
             path = Path(entry.path)
             if entry.is_symlink() and os.path.exists(path) and not _inside(os.path.realpath(path), root_real):
-                yield Rejection(str(path), "outside_input",
-                                f"symbolic link to {os.path.realpath(path)}, outside the input folder: not read")
+                yield Rejection(
+                    str(path),
+                    "outside_input",
+                    f"symbolic link to {os.path.realpath(path)}, outside the input folder: not read",
+                )
                 continue
             try:
                 if entry.is_dir(follow_symlinks=True):
@@ -166,7 +170,9 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[R
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        yield Rejection(source, "unsupported_format", f"extension {suffix or '(none)'} is not .txt, .html, .htm or .jsonl")
+        yield Rejection(
+            source, "unsupported_format", f"extension {suffix or '(none)'} is not .txt, .html, .htm or .jsonl"
+        )
         return
     if suffix in JSONL_SUFFIXES:  # a record at a time: one oversized line costs only itself
         yield from _jsonl_file(path, max_bytes)
@@ -219,7 +225,7 @@ def split_seed_header(text: str) -> tuple[str | None, str]:
     match = _SEED_HEADER.match(text)
     if not match:
         return None, text
-    return match.group(1), text[match.end():]
+    return match.group(1), text[match.end() :]
 
 
 def _jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
@@ -243,7 +249,9 @@ def _jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]
             where = f"{source}#L{lineno}"
             if len(raw) > max_bytes:
                 seen_any = True
-                yield Rejection(where, "record_too_large", f"line {lineno}: {len(raw)} bytes exceeds the limit of {max_bytes}")
+                yield Rejection(
+                    where, "record_too_large", f"line {lineno}: {len(raw)} bytes exceeds the limit of {max_bytes}"
+                )
                 continue
             if not raw.strip():
                 continue
@@ -273,15 +281,23 @@ def _jsonl_record(line: str, lineno: int, stem: str, common: dict) -> RawDocumen
     except json.JSONDecodeError as exc:
         return Rejection(where, "invalid_json", f"line {lineno}: {exc.msg} at column {exc.colno}", content_id(line))
     if not isinstance(record, dict):
-        return Rejection(where, "invalid_record", f"line {lineno}: expected an object, got {type(record).__name__}", content_id(line))
+        return Rejection(
+            where, "invalid_record", f"line {lineno}: expected an object, got {type(record).__name__}", content_id(line)
+        )
     body_field = "text" if record.get("text") not in (None, "") else "html"
     body = record.get(body_field)
     if body is None or body == "":
         return Rejection(where, "missing_field", f"line {lineno}: needs a non-empty 'text' or 'html'", content_id(line))
-    bad = [k for k in ("text", "html", "url", "date", "outlet", "title") if record.get(k) is not None and not isinstance(record[k], str)]
+    bad = [
+        k
+        for k in ("text", "html", "url", "date", "outlet", "title")
+        if record.get(k) is not None and not isinstance(record[k], str)
+    ]
     if bad or not isinstance(record.get("id", ""), (str, int)):
         fields = bad or ["id"]
-        return Rejection(where, "invalid_field_type", f"line {lineno}: {', '.join(fields)} must be a string", content_id(line))
+        return Rejection(
+            where, "invalid_field_type", f"line {lineno}: {', '.join(fields)} must be a string", content_id(line)
+        )
     if not body.strip():
         return Rejection(where, "empty_file", f"line {lineno}: {body_field} is whitespace only", content_id(line))
     external_id = clean_id(str(record["id"])) if record.get("id") not in (None, "") else ""

@@ -1,5 +1,6 @@
 """Phrases that mark page furniture rather than story text. Site-independent by design:
 each entry is something many outlets print around their stories."""
+
 import functools
 import re
 
@@ -71,11 +72,40 @@ BOILERPLATE = re.compile(
 # with one, or names two social networks (or one and email): substring tests are a hundred
 # times cheaper than the regex on a long paragraph, and most paragraphs pass none of them.
 _BOILERPLATE_ANCHORS = (
-    "subscri", "sign up", "sign in", "log in", "login", "newsletter", "cookie", "privacy policy",
-    "privacy notice", "terms of", "terms and", "rights reserved", "click here", "clicking here", "follow us",
-    "share on", "share this", "share via", "share it", "as you comment", "commenter", "syndicated feed",
-    "auto-generated", "not been edited", "journalism", "you are here", "skip to", "javascript", "ad blocker",
-    "your browser", "download the app", "download our app", "report a", "breaking news",
+    "subscri",
+    "sign up",
+    "sign in",
+    "log in",
+    "login",
+    "newsletter",
+    "cookie",
+    "privacy policy",
+    "privacy notice",
+    "terms of",
+    "terms and",
+    "rights reserved",
+    "click here",
+    "clicking here",
+    "follow us",
+    "share on",
+    "share this",
+    "share via",
+    "share it",
+    "as you comment",
+    "commenter",
+    "syndicated feed",
+    "auto-generated",
+    "not been edited",
+    "journalism",
+    "you are here",
+    "skip to",
+    "javascript",
+    "ad blocker",
+    "your browser",
+    "download the app",
+    "download our app",
+    "report a",
+    "breaking news",
 )
 _BOILERPLATE_STARTS = ("©", "follow ")
 _SOCIAL = ("facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "instagram")
@@ -85,8 +115,11 @@ _SOCIAL = ("facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit",
 def is_boilerplate(text: str) -> bool:
     """BOILERPLATE.search(text), answered without the regex when no anchor occurs."""
     lowered = text.lower()
-    if not (any(anchor in lowered for anchor in _BOILERPLATE_ANCHORS)
-            or lowered.lstrip().startswith(_BOILERPLATE_STARTS) or _two_networks(lowered)):
+    if not (
+        any(anchor in lowered for anchor in _BOILERPLATE_ANCHORS)
+        or lowered.lstrip().startswith(_BOILERPLATE_STARTS)
+        or _two_networks(lowered)
+    ):
         return False
     return BOILERPLATE.search(text) is not None
 

@@ -2,6 +2,7 @@
 
 Each reader returns None when the page does not say: a null is honest, a guess is not.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ WIRE_AGENCIES: dict[str, list[str]] = {
     "TASS": ["TASS"],
 }
 _AGENCY_BY_NAME = {alias.casefold(): canon for canon, aliases in WIRE_AGENCIES.items() for alias in aliases}
-_AGENCY_ALT = "|".join(sorted({re.escape(a) for aliases in WIRE_AGENCIES.values() for a in aliases}, key=len, reverse=True))
+_AGENCY_ALT = "|".join(
+    sorted({re.escape(a) for aliases in WIRE_AGENCIES.values() for a in aliases}, key=len, reverse=True)
+)
 
 # "AP | Seoul (South Korea)", "Reuters | Washington"
 _AGENCY_LINE = re.compile(rf"^(?P<agency>{_AGENCY_ALT})\s*[|/•-]\s*(?P<place>[A-Z][\w .'-]+?)(?:\s*\(.*\))?\s*$")
@@ -59,8 +62,10 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 _MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 # Separators may carry spaces ("12 / 16 / 08"): tokenised text and some templates write them so.
 _DATE_PATTERNS = [
@@ -68,14 +73,18 @@ _DATE_PATTERNS = [
     re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
     # numeric: 12/16/08 and 4 / 9 / 2007 (month first unless it cannot be), 08.07.2012 (day first)
-    re.compile(r"(?<![\d/.])\b(?P<a>\d{1,2})\s?(?P<sep>[/.])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d\d)\b(?![/.]?\d)"),
+    re.compile(
+        r"(?<![\d/.])\b(?P<a>\d{1,2})\s?(?P<sep>[/.])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d\d)\b(?![/.]?\d)"
+    ),
 ]
 _PUBLISHED_CUE = re.compile(r"\b(?:published|posted|updated|last\s+modified|dated?)\b", re.IGNORECASE)
 # What a line that only dates the page holds beside the date: weekdays, times, zones, cues.
 _DATE_LINE_REST = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}\s?:\s?\d\d(?:\s?:\s?\d\d)?\s*(?:[ap]\.?m\.?)?"
     r"|\b(?:[ap]m|[a-z]{1,2}[sd]t|gmt|utc|ist|cet|et|pt|on|at|by|first|last|published|posted|updated|dated?)\b"
-    r"|[^\w]+", re.IGNORECASE)
+    r"|[^\w]+",
+    re.IGNORECASE,
+)
 
 
 def _numeric_date(parts: dict) -> tuple[int, int, int]:
@@ -150,7 +159,9 @@ def _content_words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text)} - _STOP
 
 
-_STOP = set("the and for with that this from was were are has have had its his her their they them will would not but say says said amid over into about after than what when who how why you your our".split())
+_STOP = set(
+    "the and for with that this from was were are has have had its his her their they them will would not but say says said amid over into about after than what when who how why you your our".split()
+)
 
 
 def title_from_page(extraction: Extraction) -> str | None:
@@ -202,7 +213,27 @@ def dateline(extraction: Extraction) -> str | None:
     return None
 
 
-_NOT_PLACES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That", "Update", "Editor's", "Note"}
+_NOT_PLACES = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "This",
+    "That",
+    "Update",
+    "Editor's",
+    "Note",
+}
 
 
 def _looks_like_sentence_start(city: str) -> bool:
@@ -216,7 +247,7 @@ def _dateline_match(text: str):
     match = _DATELINE.match(text)
     if match is None or _looks_like_sentence_start(match.group("city")):
         return None
-    if match.group().rstrip().endswith(":") and len(text[match.end():].split("\n", 1)[0].split()) < _LEAD_WORDS:
+    if match.group().rstrip().endswith(":") and len(text[match.end() :].split("\n", 1)[0].split()) < _LEAD_WORDS:
         return None
     return match
 
@@ -246,7 +277,10 @@ def byline(extraction: Extraction) -> str | None:
 
 
 _OUTLET_PATTERNS = [
-    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?P<name>[A-Z][\w&.'’ -]{1,40}?)(?:\.|,|\s+all rights|\s+ltd|\s+limited|\s+inc|$)", re.IGNORECASE),
+    re.compile(
+        r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?P<name>[A-Z][\w&.'’ -]{1,40}?)(?:\.|,|\s+all rights|\s+ltd|\s+limited|\s+inc|$)",
+        re.IGNORECASE,
+    ),
     re.compile(r"\bsubscribe\s+to\s+(?P<name>(?:the\s+)?[A-Z][\w&'’]+(?:\s+[A-Z][\w&'’]+){0,3})"),
     re.compile(r"\bby\s+the\s+(?P<name>[A-Z][\w&'’]+(?:\s+[A-Z][\w&'’]+){0,3})\s+staff\b"),
     re.compile(r"^(?P<name>[A-Z][\w&'’]+(?:\s+[A-Z][\w&'’]+){0,3})\s+(?:has\s+always|is\s+committed|newsroom|staff)\b"),
@@ -306,7 +340,8 @@ def outlet_from_url(url: str | None) -> str | None:
 # /2009/04/28/, /2009-04-28-, /2013/may/03/ in a path: most news sites file stories by date
 _URL_DATE = re.compile(
     rf"/(?P<y>(?:19|20)\d\d)[/_-](?:(?P<m>0?[1-9]|1[0-2])|{_MONTH})[/_-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def date_from_url(url: str | None, today: date) -> date | None:
@@ -321,4 +356,3 @@ def date_from_url(url: str | None, today: date) -> date | None:
     except ValueError:
         return None
     return found if found <= today else None
-

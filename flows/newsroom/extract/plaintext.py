@@ -7,6 +7,7 @@ the highest total (maximum-sum subarray), never crossing an end-of-story marker
 ("Dear Reader", "Related stories", a copyright line). Inside that run, furniture lines
 are dropped. Nothing here knows any particular site.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,9 @@ HEADLINE_LINE = -0.6
 LINK_LIST_LINE = -1.0
 FURNITURE_LINE = -4.0
 _LINK_BOX = -0.5  # score of an inline link-box header or ad marker
-_LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]\s|[•▪◦·*–-]\s|\d+(?:[./]\d+)?\s?(?:tbsp|tsp|cups?|g|kg|ml|l|oz|lbs?|grams?)\b)", re.IGNORECASE)
+_LIST_ITEM = re.compile(
+    r"^(?:\d{1,3}[.)]\s|[•▪◦·*–-]\s|\d+(?:[./]\d+)?\s?(?:tbsp|tsp|cups?|g|kg|ml|l|oz|lbs?|grams?)\b)", re.IGNORECASE
+)
 
 
 @dataclass

@@ -1,4 +1,5 @@
 """The records that flow between stages. Plain dataclasses so every stage is testable alone."""
+
 from __future__ import annotations
 
 import hashlib

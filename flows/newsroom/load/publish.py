@@ -10,6 +10,7 @@ over from the published state and so completes what the dead run began.
 Only one run may build at a time: a lock file (flock, released by the OS even on
 SIGKILL) makes a second run wait or exit with a clear message.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -58,7 +59,8 @@ def wait_for_no_writer(warehouse: Path, timeout_seconds: float = 0) -> None:
             raise WarehouseHeld(
                 f"{warehouse} is open for writing in another process (a read-write DuckDB connection); "
                 "close it (analysts: open it read-only, and keep tables of your own in another file) "
-                "or set NEWSROOM_LOCK_TIMEOUT to wait")
+                "or set NEWSROOM_LOCK_TIMEOUT to wait"
+            )
         time.sleep(0.5)
 
 

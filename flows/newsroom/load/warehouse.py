@@ -3,12 +3,13 @@
 Rows go in as Arrow tables, one transaction per batch: row-by-row inserts cost ~50 ms an
 article, Arrow costs next to nothing, and a batch is all-or-nothing.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -36,7 +37,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def known_article_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
@@ -56,39 +57,86 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema
     con.execute(f"insert into {table} by name select * from batch {where}")
 
 
-ARTICLES = pa.schema([
-    ("article_id", pa.string()), ("external_id", pa.string()), ("source_path", pa.string()),
-    ("input_format", pa.string()), ("url", pa.string()), ("title", pa.string()),
-    ("published_date", pa.date32()), ("outlet", pa.string()), ("wire_agency", pa.string()),
-    ("byline", pa.string()), ("dateline", pa.string()), ("body_text", pa.string()),
-    ("word_count", pa.int32()), ("encoding", pa.string()), ("encoding_guessed", pa.bool_()),
-    ("extraction_method", pa.string()), ("quality_flags", pa.list_(pa.string())),
-    ("run_id", pa.string()), ("loaded_at", pa.timestamp("us")),
-])
-MENTIONS = pa.schema([
-    ("article_id", pa.string()), ("mention_index", pa.int32()), ("start_char", pa.int32()),
-    ("end_char", pa.int32()), ("mention_text", pa.string()), ("label", pa.string()),
-    ("canonical_name", pa.string()),
-])
-QUOTES = pa.schema([
-    ("article_id", pa.string()), ("quote_index", pa.int32()), ("start_char", pa.int32()),
-    ("end_char", pa.int32()), ("quote_text", pa.string()), ("quote_type", pa.string()),
-    ("cue_text", pa.string()), ("cue_start", pa.int32()), ("speaker_text", pa.string()),
-    ("speaker_mention_text", pa.string()), ("speaker_start", pa.int32()), ("speaker_end", pa.int32()),
-    ("speaker_kind", pa.string()), ("speaker_canonical", pa.string()), ("speaker_affiliation", pa.string()),
-])
-FEATURES = pa.schema([
-    ("article_id", pa.string()), ("sentence_stems", pa.list_(pa.string())), ("shingles", pa.list_(pa.uint32())),
-    ("signature", pa.list_(pa.uint64())),
-])
-REJECTIONS = pa.schema([
-    ("source_path", pa.string()), ("reason", pa.string()), ("detail", pa.string()),
-    ("content_sha", pa.string()), ("run_id", pa.string()), ("seen_at", pa.timestamp("us")),
-])
-INPUT_FILES = pa.schema([
-    ("source_path", pa.string()), ("article_id", pa.string()), ("status", pa.string()),
-    ("run_id", pa.string()), ("seen_at", pa.timestamp("us")),
-])
+ARTICLES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("external_id", pa.string()),
+        ("source_path", pa.string()),
+        ("input_format", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("published_date", pa.date32()),
+        ("outlet", pa.string()),
+        ("wire_agency", pa.string()),
+        ("byline", pa.string()),
+        ("dateline", pa.string()),
+        ("body_text", pa.string()),
+        ("word_count", pa.int32()),
+        ("encoding", pa.string()),
+        ("encoding_guessed", pa.bool_()),
+        ("extraction_method", pa.string()),
+        ("quality_flags", pa.list_(pa.string())),
+        ("run_id", pa.string()),
+        ("loaded_at", pa.timestamp("us")),
+    ]
+)
+MENTIONS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("mention_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("mention_text", pa.string()),
+        ("label", pa.string()),
+        ("canonical_name", pa.string()),
+    ]
+)
+QUOTES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("quote_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("quote_text", pa.string()),
+        ("quote_type", pa.string()),
+        ("cue_text", pa.string()),
+        ("cue_start", pa.int32()),
+        ("speaker_text", pa.string()),
+        ("speaker_mention_text", pa.string()),
+        ("speaker_start", pa.int32()),
+        ("speaker_end", pa.int32()),
+        ("speaker_kind", pa.string()),
+        ("speaker_canonical", pa.string()),
+        ("speaker_affiliation", pa.string()),
+    ]
+)
+FEATURES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("sentence_stems", pa.list_(pa.string())),
+        ("shingles", pa.list_(pa.uint32())),
+        ("signature", pa.list_(pa.uint64())),
+    ]
+)
+REJECTIONS = pa.schema(
+    [
+        ("source_path", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("content_sha", pa.string()),
+        ("run_id", pa.string()),
+        ("seen_at", pa.timestamp("us")),
+    ]
+)
+INPUT_FILES = pa.schema(
+    [
+        ("source_path", pa.string()),
+        ("article_id", pa.string()),
+        ("status", pa.string()),
+        ("run_id", pa.string()),
+        ("seen_at", pa.timestamp("us")),
+    ]
+)
 
 
 def load_batch(
@@ -110,41 +158,116 @@ def load_batch(
         new_ids = {a.article_id for a in new}
         for article in new:
             article_fault("load", article.body_text)
-        _insert(con, "landing.articles", [
-            {**{k: getattr(a, k) for k in (
-                "article_id", "external_id", "source_path", "input_format", "url", "title", "published_date",
-                "outlet", "wire_agency", "byline", "dateline", "body_text", "encoding", "encoding_guessed",
-                "extraction_method", "quality_flags")},
-             "word_count": a.word_count, "run_id": run_id, "loaded_at": stamp}
-            for a in new
-        ], ARTICLES)
-        _insert(con, "landing.entity_mentions", [
-            {"article_id": ann.article_id, "mention_index": i, "start_char": m.start_char, "end_char": m.end_char,
-             "mention_text": m.mention_text, "label": m.label, "canonical_name": m.canonical_name}
-            for ann in annotations if ann.article_id in new_ids for i, m in enumerate(ann.mentions)
-        ], MENTIONS)
-        _insert(con, "landing.quotes", [
-            {"article_id": ann.article_id, "quote_index": i, **{k: getattr(q, k) for k in QUOTES.names if k not in ("article_id", "quote_index")}}
-            for ann in annotations if ann.article_id in new_ids for i, q in enumerate(ann.quotes)
-        ], QUOTES)
-        insert_features(con, [(ann.article_id, ann.features) for ann in annotations
-                              if ann.article_id in new_ids and ann.features is not None])
+        _insert(
+            con,
+            "landing.articles",
+            [
+                {
+                    **{
+                        k: getattr(a, k)
+                        for k in (
+                            "article_id",
+                            "external_id",
+                            "source_path",
+                            "input_format",
+                            "url",
+                            "title",
+                            "published_date",
+                            "outlet",
+                            "wire_agency",
+                            "byline",
+                            "dateline",
+                            "body_text",
+                            "encoding",
+                            "encoding_guessed",
+                            "extraction_method",
+                            "quality_flags",
+                        )
+                    },
+                    "word_count": a.word_count,
+                    "run_id": run_id,
+                    "loaded_at": stamp,
+                }
+                for a in new
+            ],
+            ARTICLES,
+        )
+        _insert(
+            con,
+            "landing.entity_mentions",
+            [
+                {
+                    "article_id": ann.article_id,
+                    "mention_index": i,
+                    "start_char": m.start_char,
+                    "end_char": m.end_char,
+                    "mention_text": m.mention_text,
+                    "label": m.label,
+                    "canonical_name": m.canonical_name,
+                }
+                for ann in annotations
+                if ann.article_id in new_ids
+                for i, m in enumerate(ann.mentions)
+            ],
+            MENTIONS,
+        )
+        _insert(
+            con,
+            "landing.quotes",
+            [
+                {
+                    "article_id": ann.article_id,
+                    "quote_index": i,
+                    **{k: getattr(q, k) for k in QUOTES.names if k not in ("article_id", "quote_index")},
+                }
+                for ann in annotations
+                if ann.article_id in new_ids
+                for i, q in enumerate(ann.quotes)
+            ],
+            QUOTES,
+        )
+        insert_features(
+            con,
+            [
+                (ann.article_id, ann.features)
+                for ann in annotations
+                if ann.article_id in new_ids and ann.features is not None
+            ],
+        )
         # A rejection is recorded once per input and reason: re-running over the same bad
         # file does not add rows.
-        _insert(con, "ops.rejected_inputs", [
-            {"source_path": r.source_path, "reason": r.reason, "detail": r.detail, "content_sha": r.content_sha,
-             "run_id": run_id, "seen_at": stamp}
-            for r in rejections
-        ], REJECTIONS, where="""where not exists (
+        _insert(
+            con,
+            "ops.rejected_inputs",
+            [
+                {
+                    "source_path": r.source_path,
+                    "reason": r.reason,
+                    "detail": r.detail,
+                    "content_sha": r.content_sha,
+                    "run_id": run_id,
+                    "seen_at": stamp,
+                }
+                for r in rejections
+            ],
+            REJECTIONS,
+            where="""where not exists (
             select 1 from ops.rejected_inputs o
             where o.source_path = batch.source_path and o.reason = batch.reason
-              and o.content_sha is not distinct from batch.content_sha)""")
-        _insert(con, "ops.input_files", [
-            {"source_path": path, "article_id": article_id, "status": status, "run_id": run_id, "seen_at": stamp}
-            for path, article_id, status in ledger
-        ], INPUT_FILES, where="""where not exists (
+              and o.content_sha is not distinct from batch.content_sha)""",
+        )
+        _insert(
+            con,
+            "ops.input_files",
+            [
+                {"source_path": path, "article_id": article_id, "status": status, "run_id": run_id, "seen_at": stamp}
+                for path, article_id, status in ledger
+            ],
+            INPUT_FILES,
+            where="""where not exists (
             select 1 from ops.input_files o
-            where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)""")
+            where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)""",
+        )
         con.execute("commit")
     except BaseException:
         rollback(con)
@@ -166,12 +289,15 @@ def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:
     """(article_id, TextFeatures) pairs into landing.article_features."""
     if not rows:
         return
-    batch = pa.table({  # noqa: F841 - read by name below
-        "article_id": [article_id for article_id, _ in rows],
-        "sentence_stems": [f.sentence_stems for _, f in rows],
-        "shingles": [f.shingles.astype("uint32") for _, f in rows],
-        "signature": [f.signature.astype("uint64") for _, f in rows],
-    }, schema=FEATURES)
+    batch = pa.table(  # noqa: F841 - read by name below
+        {
+            "article_id": [article_id for article_id, _ in rows],
+            "sentence_stems": [f.sentence_stems for _, f in rows],
+            "shingles": [f.shingles.astype("uint32") for _, f in rows],
+            "signature": [f.signature.astype("uint64") for _, f in rows],
+        },
+        schema=FEATURES,
+    )
     con.execute("""insert into landing.article_features by name select * from batch
                    where article_id not in (select article_id from landing.article_features)""")
 
@@ -183,23 +309,41 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | No
     )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict, stage_seconds: dict,
-               error: str | None = None, dbt_fingerprint: str | None = None) -> None:
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: dict,
+    stage_seconds: dict,
+    error: str | None = None,
+    dbt_fingerprint: str | None = None,
+) -> None:
     con.execute(
         """update ops.runs set finished_at = ?, status = ?, files_seen = ?, articles_loaded = ?,
            articles_skipped = ?, rejected_inputs = ?, stories_created = ?, stories_updated = ?,
            stage_seconds = ?, error = ?, dbt_fingerprint = ? where run_id = ?""",
-        [now(), status, counts.get("files_seen", 0), counts.get("articles_loaded", 0),
-         counts.get("articles_skipped", 0), counts.get("rejected_inputs", 0), counts.get("stories_created", 0),
-         counts.get("stories_updated", 0), json.dumps({k: round(v, 3) for k, v in stage_seconds.items()}), error,
-         dbt_fingerprint, run_id],
+        [
+            now(),
+            status,
+            counts.get("files_seen", 0),
+            counts.get("articles_loaded", 0),
+            counts.get("articles_skipped", 0),
+            counts.get("rejected_inputs", 0),
+            counts.get("stories_created", 0),
+            counts.get("stories_updated", 0),
+            json.dumps({k: round(v, 3) for k, v in stage_seconds.items()}),
+            error,
+            dbt_fingerprint,
+            run_id,
+        ],
     )
 
 
 def marts_built_by(con: duckdb.DuckDBPyConnection) -> str | None:
     """The dbt fingerprint of the last successful run, if the marts it built are there."""
     has_marts = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'articles'").fetchone()[0]
+        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'articles'"
+    ).fetchone()[0]
     if not has_marts:
         return None
     row = con.execute("""select dbt_fingerprint from ops.runs where status = 'success'

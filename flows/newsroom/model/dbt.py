@@ -3,6 +3,7 @@
 dbt runs in its own process: it opens the DuckDB file itself, and a separate process
 guarantees every dbt-duckdb connection is closed (and the file unlocked) when it returns.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,14 @@ def dbt_command(args: list[str], target_path: Path | None = None) -> list[str]:
 
 
 def run_dbt(args: list[str], warehouse: Path, target_path: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(dbt_command(args, target_path), env=dbt_env(warehouse), cwd=DBT_DIR, capture_output=True, text=True,
-                          preexec_fn=die_with_parent)
+    return subprocess.run(
+        dbt_command(args, target_path),
+        env=dbt_env(warehouse),
+        cwd=DBT_DIR,
+        capture_output=True,
+        text=True,
+        preexec_fn=die_with_parent,
+    )
 
 
 def project_fingerprint() -> str:
@@ -62,7 +69,11 @@ def project_fingerprint() -> str:
 
     digest = hashlib.sha256()
     files = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
-    files += sorted((DBT_DIR / "models").rglob("*")) + sorted((DBT_DIR / "macros").rglob("*")) + sorted(SQL_DIR.glob("*.sql"))
+    files += (
+        sorted((DBT_DIR / "models").rglob("*"))
+        + sorted((DBT_DIR / "macros").rglob("*"))
+        + sorted(SQL_DIR.glob("*.sql"))
+    )
     for path in files:
         if path.is_file():
             digest.update(str(path.relative_to(DBT_DIR.parent)).encode())
@@ -88,7 +99,9 @@ def build(warehouse: Path) -> DbtResult:
     with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
         completed = run_dbt(["build", "--log-path", logs], warehouse, target)
     if not results_file.exists():
-        raise DbtBuildError(f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+        raise DbtBuildError(
+            f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+        )
     results = json.loads(results_file.read_text())
     statuses = [r["status"] for r in results["results"]]
     failures = [f"{r['unique_id']}: {r.get('message')}" for r in results["results"] if r["status"] in ("error", "fail")]

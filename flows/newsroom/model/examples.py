@@ -5,6 +5,7 @@ The SQL files are the one source: each file's leading comment is the exposure's 
 the doc blocks are rendered from them (`newsroom docs` rewrites the file; a test checks the
 committed one is current).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,11 +33,22 @@ def render(folder: Path = EXAMPLES) -> str:
     blocks = []
     for path in queries(folder):
         sql = path.read_text().strip()
-        blocks.append("\n".join([
-            f"{{% docs example_{path.stem} %}}", _comment(sql), "",
-            f"Run it with `newsroom sql sql/examples/{path.name}` (read-only; `--csv` for CSV), or paste it",
-            "into `.venv/bin/duckdb -readonly warehouse/news.duckdb`:", "",
-            "```sql", sql, "```", "{% enddocs %}"]))
+        blocks.append(
+            "\n".join(
+                [
+                    f"{{% docs example_{path.stem} %}}",
+                    _comment(sql),
+                    "",
+                    f"Run it with `newsroom sql sql/examples/{path.name}` (read-only; `--csv` for CSV), or paste it",
+                    "into `.venv/bin/duckdb -readonly warehouse/news.duckdb`:",
+                    "",
+                    "```sql",
+                    sql,
+                    "```",
+                    "{% enddocs %}",
+                ]
+            )
+        )
     return "\n\n".join(blocks) + "\n"
 
 
