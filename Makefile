@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install browser run test screenshots eval bench bench-clusters serve stop trigger docs clean
+.PHONY: install browser run lint test screenshots eval bench bench-clusters serve stop trigger docs clean
 
 install: $(STAMP)
 
@@ -38,7 +38,15 @@ browser:
 run: $(STAMP)
 	$(BIN)/newsroom run --input "$(INPUT)" --warehouse "$(WAREHOUSE)"
 
-test: $(STAMP) browser
+# Lint before the tests, so that CI fails on a violation: ruff (Python lint and format),
+# sqlfluff (the dbt models and sql/), import-linter (the layer rule in .importlinter).
+lint: $(STAMP)
+	$(BIN)/ruff check flows tests
+	$(BIN)/ruff format --check flows tests
+	$(BIN)/sqlfluff lint --disable-progress-bar dbt_project/models dbt_project/macros dbt_project/tests sql
+	$(BIN)/lint-imports
+
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
 
 # Refresh the README's screenshots (the browser tests take them).

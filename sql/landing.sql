@@ -5,93 +5,93 @@
 create schema if not exists landing;
 
 create table if not exists landing.articles (
-    article_id          varchar primary key,
-    external_id         varchar not null,
-    source_path         varchar not null,
-    input_format        varchar not null,
-    url                 varchar,
-    title               varchar,
-    published_date      date,
-    outlet              varchar,
-    wire_agency         varchar,
-    byline              varchar,
-    dateline            varchar,
-    body_text           varchar not null,
-    word_count          integer not null,
-    encoding            varchar,
-    encoding_guessed    boolean not null default false,
-    extraction_method   varchar,
-    quality_flags       varchar[],
-    run_id              varchar not null,
-    loaded_at           timestamp not null
+    article_id varchar primary key,
+    external_id varchar not null,
+    source_path varchar not null,
+    input_format varchar not null,
+    url varchar,
+    title varchar,
+    published_date date,
+    outlet varchar,
+    wire_agency varchar,
+    byline varchar,
+    dateline varchar,
+    body_text varchar not null,
+    word_count integer not null,
+    encoding varchar,
+    encoding_guessed boolean not null default false,
+    extraction_method varchar,
+    quality_flags varchar[],
+    run_id varchar not null,
+    loaded_at timestamp not null
 );
 
 create table if not exists landing.entity_mentions (
-    article_id      varchar not null,
-    mention_index   integer not null,
-    start_char      integer not null,
-    end_char        integer not null,
-    mention_text    varchar not null,
-    label           varchar not null,
-    canonical_name  varchar not null,
+    article_id varchar not null,
+    mention_index integer not null,
+    start_char integer not null,
+    end_char integer not null,
+    mention_text varchar not null,
+    label varchar not null,
+    canonical_name varchar not null,
     primary key (article_id, mention_index)
 );
 
 create table if not exists landing.quotes (
-    article_id            varchar not null,
-    quote_index           integer not null,
-    start_char            integer not null,
-    end_char              integer not null,
-    quote_text            varchar not null,
-    quote_type            varchar not null,
-    cue_text              varchar,
-    cue_start             integer,
-    speaker_text          varchar,
-    speaker_mention_text  varchar,
-    speaker_start         integer,
-    speaker_end           integer,
-    speaker_kind          varchar not null,
-    speaker_canonical     varchar,
-    speaker_affiliation   varchar,
+    article_id varchar not null,
+    quote_index integer not null,
+    start_char integer not null,
+    end_char integer not null,
+    quote_text varchar not null,
+    quote_type varchar not null,
+    cue_text varchar,
+    cue_start integer,
+    speaker_text varchar,
+    speaker_mention_text varchar,
+    speaker_start integer,
+    speaker_end integer,
+    speaker_kind varchar not null,
+    speaker_canonical varchar,
+    speaker_affiliation varchar,
     primary key (article_id, quote_index)
 );
 
 -- Evidence that one article copies or rewrites another, or covers the same event.
 create table if not exists landing.article_links (
-    article_id          varchar not null,   -- the later (derived) article
-    linked_article_id   varchar not null,   -- the earlier article it is linked to
-    relation            varchar not null,   -- copy | rewrite | same_story
-    shingle_jaccard     double,
-    sentence_alignment  double,
-    entity_overlap      double,
-    text_similarity     double,
-    run_id              varchar not null,
+    article_id varchar not null,   -- the later (derived) article
+    linked_article_id varchar not null,   -- the earlier article it is linked to
+    relation varchar not null,   -- copy | rewrite | same_story
+    shingle_jaccard double,
+    sentence_alignment double,
+    entity_overlap double,
+    text_similarity double,
+    run_id varchar not null,
     primary key (article_id, linked_article_id)
 );
 
 -- Story membership is state, not a pure function of today's input: ids must survive
 -- re-runs and additions, so they are stored and only ever extended or merged.
 create table if not exists landing.story_members (
-    article_id       varchar primary key,
-    story_id         varchar not null,
-    assigned_run_id  varchar not null,
-    assigned_at      timestamp not null
+    article_id varchar primary key,
+    story_id varchar not null,
+    assigned_run_id varchar not null,
+    assigned_at timestamp not null
 );
 
 create table if not exists landing.story_merges (
-    merged_story_id     varchar primary key,
-    surviving_story_id  varchar not null,
-    run_id              varchar not null,
-    merged_at           timestamp not null
+    merged_story_id varchar primary key,
+    surviving_story_id varchar not null,
+    run_id varchar not null,
+    merged_at timestamp not null
 );
 
 -- What clustering needs of each article on its own (cluster/features.py), computed by the
 -- annotation workers and kept, so that a run's clustering stage only compares and assigns.
 create table if not exists landing.article_features (
-    article_id      varchar primary key,
-    sentence_stems  varchar[] not null,
-    shingles        uinteger[] not null,
-    signature       ubigint[] not null
+    article_id varchar primary key,
+    sentence_stems varchar[] not null,
+    shingles uinteger[] not null,
+    signature ubigint[] not null
 );
 -- its predecessor held the signatures alone; the clustering stage recomputes what is missing
 drop table if exists landing.article_signatures;

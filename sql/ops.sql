@@ -2,39 +2,39 @@
 create schema if not exists ops;
 
 create table if not exists ops.runs (
-    run_id            varchar primary key,
-    flow_run_id       varchar,
-    started_at        timestamp not null,
-    finished_at       timestamp,
-    status            varchar not null,     -- running | success | failed
-    input_path        varchar,
-    files_seen        integer default 0,
-    articles_loaded   integer default 0,
-    articles_skipped  integer default 0,   -- content already in the warehouse
-    rejected_inputs   integer default 0,
-    stories_created   integer default 0,
-    stories_updated   integer default 0,
-    stage_seconds     varchar,             -- JSON object: stage -> seconds
-    error             varchar
+    run_id varchar primary key,
+    flow_run_id varchar,
+    started_at timestamp not null,
+    finished_at timestamp,
+    status varchar not null,     -- running | success | failed
+    input_path varchar,
+    files_seen integer default 0,
+    articles_loaded integer default 0,
+    articles_skipped integer default 0,   -- content already in the warehouse
+    rejected_inputs integer default 0,
+    stories_created integer default 0,
+    stories_updated integer default 0,
+    stage_seconds varchar,             -- JSON object: stage -> seconds
+    error varchar
 );
 -- which dbt project (hash of its files) built the marts of a successful run
 alter table ops.runs add column if not exists dbt_fingerprint varchar;
 
 create table if not exists ops.rejected_inputs (
-    source_path  varchar not null,
-    reason       varchar not null,
-    detail       varchar,
-    content_sha  varchar,
-    run_id       varchar not null,
-    seen_at      timestamp not null
+    source_path varchar not null,
+    reason varchar not null,
+    detail varchar,
+    content_sha varchar,
+    run_id varchar not null,
+    seen_at timestamp not null
 );
 
 -- Every input file (or JSON Lines record) seen, and what became of it: the ledger
 -- that lets a scheduled run skip what it has seen and an analyst trace any article.
 create table if not exists ops.input_files (
-    source_path  varchar not null,
-    article_id   varchar,
-    status       varchar not null,   -- loaded | duplicate | rejected
-    run_id       varchar not null,
-    seen_at      timestamp not null
+    source_path varchar not null,
+    article_id varchar,
+    status varchar not null,   -- loaded | duplicate | rejected
+    run_id varchar not null,
+    seen_at timestamp not null
 );

@@ -18,6 +18,14 @@ SEED_ORIGINAL = SAMPLE / "000_7f6db8f0b9f32e1f.txt"
 SEED_REWRITE = SAMPLE / "002_d280f2439bfbc428.txt"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests under tests/e2e are marked e2e: `pytest -m "not e2e"` is the unit tier (under a
+    minute: pure functions and the real spaCy model, no Prefect, dbt or servers)."""
+    for item in items:
+        if "e2e" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness

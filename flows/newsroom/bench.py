@@ -155,7 +155,7 @@ def _annotated_base(base: list[str], workdir: Path) -> list[tuple[object, object
     from .annotate import nlp as nlp_models
     from .annotate.annotator import annotate
     from .extract.article import build_article
-    from .extract.records import Article, RawDocument
+    from .records import Article, RawDocument
 
     key = hashlib.sha256((nlp_models.model_name() + "\0".join(base)).encode()).hexdigest()[:12]
     cache = workdir / f"base-annotations-{key}.pickle"
@@ -179,9 +179,8 @@ def cluster_corpus(warehouse: Path, articles: int, workdir: Path) -> int:
     from datetime import date as date_
     from datetime import timedelta
 
-    from .annotate.annotator import Annotation
-    from .extract.records import content_id
     from .load import warehouse as wh
+    from .records import Annotation, content_id
 
     base = source_texts()
     annotated = _annotated_base(base, workdir)
@@ -220,8 +219,10 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
     import datasketch  # noqa: F401 - imported before timing: a run imports them once
     import sklearn.feature_extraction.text  # noqa: F401
 
-    from .cluster.stage import cluster_new_articles, complete_features
+    from .cluster.features import text_features
+    from .load import stories
     from .load import warehouse as wh
+    from .pipeline import cluster_warehouse
 
     workdir.mkdir(parents=True, exist_ok=True)
     timings = {}
@@ -230,10 +231,10 @@ def run_clusters(sizes: list[int], workdir: Path) -> dict:
         loaded = cluster_corpus(path, size, workdir)
         con = wh.connect(path)
         started = time.perf_counter()
-        complete_features(con)
+        wh.insert_features(con, [(a, text_features(text)) for a, text in stories.articles_without_features(con)])
         features = time.perf_counter() - started
         started = time.perf_counter()
-        counts = cluster_new_articles(con, "bench")
+        counts = cluster_warehouse(con, "bench")
         timings[size] = time.perf_counter() - started
         con.close()
         print(

@@ -26,15 +26,18 @@ from prefect.cache_policies import NONE as NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from .cluster.stage import cluster_new_articles
+from . import workers
+from .cluster.features import text_features
+from .cluster.stage import cluster
 from .config import Settings
 from .extract.article import build_article
 from .extract.inputs import iter_input_files, read_documents
-from .extract.records import Article, RawDocument, Rejection
 from .faults import article_fault, fault_point
 from .load import publish, warehouse
+from .load import stories as stories_store
 from .model import dbt
 from .progress import Progress
+from .records import Article, ClusterCounts, RawDocument, Rejection
 
 
 @dataclass
@@ -135,9 +138,7 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
 
 @task(name="annotate-batch", cache_policy=NO_CACHE, retries=1)
 def annotate_batch(articles: list[Article], processes: int | None = None) -> list:
-    from .annotate import annotator  # spaCy loads in seconds: only when there is work
-
-    return annotator.annotate_batch(articles, processes)
+    return workers.annotate_batch(articles, processes)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
@@ -184,12 +185,26 @@ def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger
 
 
 @task(name="cluster-stories", cache_policy=NO_CACHE)
-def cluster_stories(work: str, run_id: str):
+def cluster_stories(work: str, run_id: str) -> ClusterCounts:
     con = warehouse.connect(work)
     try:
-        return cluster_new_articles(con, run_id)
+        return cluster_warehouse(con, run_id)
     finally:
         con.close()
+
+
+def cluster_warehouse(con, run_id: str) -> ClusterCounts:
+    """The clustering stage over a warehouse, in one transaction: articles stored without
+    clustering features get them first (computed with the workers' function)."""
+    new_order = stories_store.unclustered(con)
+    if not new_order:
+        return ClusterCounts()
+    with warehouse.transaction(con):
+        missing = stories_store.articles_without_features(con)
+        warehouse.insert_features(con, [(article_id, text_features(text)) for article_id, text in missing])
+        clustering = cluster(stories_store.read(con, new_order))
+        stories_store.write(con, clustering, run_id)
+    return clustering.counts
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
@@ -280,9 +295,7 @@ def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunRep
             fresh.append(document)
         report.timed("read", started)
         if not on_dask and len(fresh) >= 64:
-            from .annotate import annotator  # spaCy's workers load while this batch is extracted
-
-            annotator.start_workers()
+            workers.start_workers()  # spaCy's workers load while this batch is extracted
 
         started = time.perf_counter()
         fault_point("extract")
@@ -348,7 +361,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
         con.close()
         try:
             _ingest_into(work, input_path, settings, report, date.today())
-            _stop_annotation_workers()
+            workers.shutdown_workers()
             report.status = "success"
             con = warehouse.connect(work)
             warehouse.finish_run(
@@ -363,7 +376,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
             con.close()
             publish.publish(target, settings.lock_timeout_seconds)
         except BaseException as exc:
-            _stop_annotation_workers()
+            workers.shutdown_workers()
             report.status, report.error = "failed", f"{type(exc).__name__}: {exc}"
             publish.discard_working_copy(target)
             _record_failed_run(target, report, flow_run_id, input_path, traceback.format_exc())
@@ -381,13 +394,6 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
         "stage_seconds": report.stage_seconds,
         "rejections": report.rejections,
     }
-
-
-def _stop_annotation_workers() -> None:
-    import sys
-
-    if "newsroom.annotate.annotator" in sys.modules:  # else there are none: no need to import spaCy
-        sys.modules["newsroom.annotate.annotator"].shutdown_workers()
 
 
 def task_runner(settings: Settings | None = None):

@@ -5,10 +5,10 @@ select
     q.speaker_kind,
     count(*) as quotes,
     count(distinct a.outlet) as outlets
-from marts.quotes q
-join marts.articles a using (article_id)
-left join marts.entities e on e.entity_id = q.speaker_entity_id
+from marts.quotes as q
+inner join marts.articles as a using (article_id)
+left join marts.entities as e on q.speaker_entity_id = e.entity_id
 where q.speaker_text is not null
-group by 1, 2
-order by quotes desc, speaker
+group by speaker, q.speaker_kind
+order by quotes desc, speaker asc
 limit 20;

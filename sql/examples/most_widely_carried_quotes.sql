@@ -8,5 +8,5 @@ select
     first_outlet,
     first_published
 from marts.quote_groups
-order by outlet_count desc, article_count desc, first_published nulls last, quote_text
+order by outlet_count desc, article_count desc, first_published asc nulls last, quote_text asc
 limit 20;

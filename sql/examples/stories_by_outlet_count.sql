@@ -12,5 +12,5 @@ select
     first_outlet,
     first_published
 from marts.stories
-order by outlet_count desc, article_count desc, first_published
+order by outlet_count desc, article_count desc, first_published asc
 limit 20;

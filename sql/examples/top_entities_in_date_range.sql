@@ -32,5 +32,5 @@ select
 from mentions
 inner join marts.entities as e using (entity_id)
 group by e.canonical_name, e.entity_type
-order by mentions desc, e.canonical_name
+order by mentions desc, e.canonical_name asc
 limit 20;

@@ -5,8 +5,8 @@ with derived as (
         coalesce(d.outlet, '(unknown outlet)') as outlet,
         d.syndication,
         coalesce(o.wire_agency, d.wire_agency) as wire_agency
-    from marts.articles d
-    left join marts.articles o on o.article_id = d.derived_from_article_id
+    from marts.articles as d
+    left join marts.articles as o on d.derived_from_article_id = o.article_id
 )
 
 select
@@ -17,4 +17,4 @@ select
     count(*) filter (where syndication = 'original' and wire_agency is not null) as credited_wire_originals
 from derived
 group by outlet
-order by articles desc, outlet;
+order by articles desc, outlet asc;

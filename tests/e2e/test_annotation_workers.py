@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from newsroom.annotate import annotator
-from newsroom.extract.records import Article
+from newsroom import workers as annotator
+from newsroom.records import Article
 
 SENTENCES = [
     '"We will rebuild the bridge by spring," said Mayor Ana Lopez of Springfield.',
@@ -33,12 +33,12 @@ def _articles(n: int) -> list[Article]:
 
 
 @pytest.fixture
-def workers():
+def pool():
     yield
     annotator.shutdown_workers()
 
 
-def test_worker_processes_annotate_like_this_process_in_order(workers):
+def test_worker_processes_annotate_like_this_process_in_order(pool):
     articles = _articles(2 * annotator.CHUNK + 6)  # big enough to go to the workers
     in_process = annotator.annotate_batch(articles, processes=1)
     on_workers = annotator.annotate_batch(articles, processes=2)
@@ -48,7 +48,7 @@ def test_worker_processes_annotate_like_this_process_in_order(workers):
     assert any(a.quotes for a in on_workers) and all(a.mentions for a in on_workers)
 
 
-def test_a_killed_worker_fails_the_batch_and_the_retry_starts_fresh_workers(workers):
+def test_a_killed_worker_fails_the_batch_and_the_retry_starts_fresh_workers(pool):
     from concurrent.futures.process import BrokenProcessPool
 
     articles = _articles(2 * annotator.CHUNK)

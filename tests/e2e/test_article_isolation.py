@@ -26,12 +26,12 @@ GOOD = 65  # with the five poisoned, 70 new articles: annotated on the worker pr
 
 
 def test_a_failing_article_at_each_stage_is_rejected_alone(prefect_harness, tmp_path, monkeypatch):
-    from newsroom.annotate import annotator
+    from newsroom import workers
     from newsroom.pipeline import ingest
 
     monkeypatch.setenv("NEWSROOM_FAULT", FAULTS)
     monkeypatch.setenv("NEWSROOM_ANNOTATION_BUDGET", "2")
-    annotator.shutdown_workers()  # workers started by another test lack the variable
+    workers.shutdown_workers()  # workers started by another test lack the variable
     inbox, warehouse = tmp_path / "inbox", tmp_path / "news.duckdb"
     inbox.mkdir()
     for i in range(GOOD):
@@ -45,7 +45,7 @@ def test_a_failing_article_at_each_stage_is_rejected_alone(prefect_harness, tmp_
         assert result["articles_loaded"] == GOOD and result["rejected_inputs"] == len(POISONED), result["rejections"]
         again = ingest(input_path=str(inbox), warehouse_path=str(warehouse))  # the poisoned are tried again
     finally:
-        annotator.shutdown_workers()
+        workers.shutdown_workers()
     assert again["status"] == "success" and again["articles_loaded"] == 0 and again["articles_skipped"] == GOOD
 
     con = duckdb.connect(str(warehouse), read_only=True)

@@ -29,7 +29,7 @@ def corpus():
     from newsroom.annotate.annotator import annotate
     from newsroom.evaluate.quotes import load_split
     from newsroom.extract.article import build_article
-    from newsroom.extract.records import RawDocument
+    from newsroom.records import RawDocument
 
     documents = [
         RawDocument(source_path=f"polnear/{name}", external_id=name, input_format="jsonl", text=text)
@@ -41,8 +41,8 @@ def corpus():
 
 
 def _cluster_in_runs(path: Path, articles, annotations, sizes: list[int]) -> dict[str, str]:
-    from newsroom.cluster.stage import cluster_new_articles
     from newsroom.load import warehouse
+    from newsroom.pipeline import cluster_warehouse
 
     con = warehouse.connect(path)
     try:
@@ -54,7 +54,7 @@ def _cluster_in_runs(path: Path, articles, annotations, sizes: list[int]) -> dic
             warehouse.start_run(con, run_id, None, "polnear")
             ledger = [(a.source_path, a.article_id, "loaded") for a in articles[part]]
             warehouse.load_batch(con, run_id, articles[part], annotations[part], [], ledger)
-            cluster_new_articles(con, run_id)
+            cluster_warehouse(con, run_id)
             start += size
         assert start == len(articles)
         return dict(con.execute("select article_id, story_id from landing.story_members").fetchall())

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from newsroom import workers
 from newsroom.annotate import annotator, budget
-from newsroom.extract.records import Article
+from newsroom.records import Article
 
 from conftest import SEED_ORIGINAL, read_seed
 
@@ -36,7 +37,7 @@ def test_an_article_over_budget_is_its_own_failure(nlp, monkeypatch):
     monkeypatch.setenv("NEWSROOM_ANNOTATION_BUDGET", "1.5")
     annotator._budget_seconds.cache_clear()
     try:
-        annotations = annotator.annotate_each([_article("a", story), _article("heavy", heavy), _article("b", story)])
+        annotations = workers.annotate_articles([_article("a", story), _article("heavy", heavy), _article("b", story)])
     finally:
         monkeypatch.delenv("NEWSROOM_ANNOTATION_BUDGET")
         annotator._budget_seconds.cache_clear()

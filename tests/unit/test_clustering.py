@@ -134,7 +134,7 @@ def test_stored_features_give_what_the_text_gives():
     same lead, same profile, and the signature of the text's shingles."""
     from newsroom.cluster.features import stems, text_features
     from newsroom.cluster.syndication import profile
-    from newsroom.cluster.text import content_stems, sentences, shingles
+    from newsroom.text import content_stems, sentences, shingles
 
     features = text_features(REWRITE)
     assert stems(features.sentence_stems) == content_stems(REWRITE)

@@ -102,7 +102,7 @@ def test_a_text_longer_than_the_model_takes_is_annotated_in_pieces_with_its_offs
     and its mentions and quotes point into the whole text. Here the limit is lowered, as a
     2 MB page would meet the real one."""
     from newsroom.annotate import annotator
-    from newsroom.extract.records import Article
+    from newsroom.records import Article
 
     paragraph = (
         'Senator Maria Lopez visited Chicago on Monday. "We will fund the new bridge," '
@@ -110,7 +110,7 @@ def test_a_text_longer_than_the_model_takes_is_annotated_in_pieces_with_its_offs
     )
     long_paragraph = " ".join([paragraph] * 60)  # one paragraph longer than a piece
     text = "\n\n".join([paragraph] * 200 + [long_paragraph])
-    pipeline, limit = annotator._pipeline(), None
+    pipeline, limit = annotator.pipeline(), None
     limit, pipeline.max_length = pipeline.max_length, 6_000
     try:
         article = Article("a1", "long", "long.txt", "txt", text)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsroom.extract.inputs import DecodeError, decode_bytes, iter_input_files, read_documents, split_seed_header
-from newsroom.extract.records import RawDocument, Rejection, content_id
+from newsroom.records import RawDocument, Rejection, content_id
 
 STORY = "North Korea says it hasn't exported any weapons to Russia, an official said on Thursday in Seoul."
 
@@ -131,7 +131,7 @@ _WALK = """
 import sys
 from pathlib import Path
 from newsroom.extract.inputs import iter_input_files, read_documents
-from newsroom.extract.records import Rejection
+from newsroom.records import Rejection
 for item in iter_input_files(Path(sys.argv[1])):
     for found in [item] if isinstance(item, Rejection) else read_documents(item):
         name = Path(found.source_path).name

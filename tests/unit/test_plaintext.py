@@ -10,7 +10,7 @@ import pytest
 from newsroom.extract import metadata
 from newsroom.extract.article import build_article
 from newsroom.extract.plaintext import extract_body
-from newsroom.extract.records import Article, RawDocument, Rejection
+from newsroom.records import Article, RawDocument, Rejection
 
 from conftest import SEED_ORIGINAL, SEED_REWRITE, read_seed
 

@@ -6,7 +6,10 @@ with recursive links as (
 ),
 
 articles as (
-    select article_id, published_date from {{ ref('stg_articles') }}
+    select
+        article_id,
+        published_date
+    from {{ ref('stg_articles') }}
 ),
 
 -- each derived article's closest source: a copy beats a rewrite, then the earliest source
@@ -16,26 +19,38 @@ direct_source as (
         links.linked_article_id as source_article_id,
         links.relation
     from links
-    join articles as source on source.article_id = links.linked_article_id
+    inner join articles as source on links.linked_article_id = source.article_id
     qualify row_number() over (
         partition by links.article_id
-        order by case links.relation when 'copy' then 0 else 1 end,
-                 source.published_date nulls last, links.linked_article_id
+        order by
+            case links.relation when 'copy' then 0 else 1 end,
+            source.published_date nulls last, links.linked_article_id
     ) = 1
 ),
 
 chain as (
-    select article_id, source_article_id, relation, 1 as depth
+    select
+        article_id,
+        source_article_id,
+        relation,
+        1 as depth
     from direct_source
     union all
-    select chain.article_id, direct_source.source_article_id, chain.relation, chain.depth + 1
+    select
+        chain.article_id,
+        direct_source.source_article_id,
+        chain.relation,
+        chain.depth + 1 as depth
     from chain
-    join direct_source on direct_source.article_id = chain.source_article_id
+    inner join direct_source on chain.source_article_id = direct_source.article_id
     where chain.depth < 20
 ),
 
 root as (
-    select article_id, source_article_id, relation
+    select
+        article_id,
+        source_article_id,
+        relation
     from chain
     qualify row_number() over (partition by article_id order by depth desc) = 1
 ),

@@ -5,27 +5,37 @@ with mentions as (
 ),
 
 type_votes as (
-    select entity_id, entity_type, count(*) as votes
+    select
+        entity_id,
+        entity_type,
+        count(*) as votes
     from mentions
     group by entity_id, entity_type
 ),
 
 majority_type as (
-    select entity_id, entity_type
+    select
+        entity_id,
+        entity_type
     from type_votes
-    qualify row_number() over (partition by entity_id order by votes desc, entity_type) = 1
+    qualify row_number() over (partition by entity_id order by votes desc, entity_type asc) = 1
 ),
 
 name_votes as (
-    select entity_id, canonical_name, count(*) as votes
+    select
+        entity_id,
+        canonical_name,
+        count(*) as votes
     from mentions
     group by entity_id, canonical_name
 ),
 
 preferred_name as (
-    select entity_id, canonical_name
+    select
+        entity_id,
+        canonical_name
     from name_votes
-    qualify row_number() over (partition by entity_id order by votes desc, canonical_name) = 1
+    qualify row_number() over (partition by entity_id order by votes desc, canonical_name asc) = 1
 ),
 
 counts as (
@@ -47,8 +57,8 @@ final as (
         counts.mention_count,
         counts.article_count
     from counts
-    join preferred_name using (entity_id)
-    join majority_type using (entity_id)
+    inner join preferred_name using (entity_id)
+    inner join majority_type using (entity_id)
 )
 
 select * from final

@@ -10,13 +10,15 @@ full_names as (
 
 resolved as (
     select
-        mentions.* exclude (entity_id, canonical_name),
+        -- (sqlfluff reads the excluded entity_id as an unqualified reference)
+        mentions.* exclude (entity_id, canonical_name),  -- noqa: RF02
         coalesce(full_names.full_name, mentions.canonical_name) as canonical_name
     from mentions
     left join full_names
-        on full_names.article_id = mentions.article_id
-        and full_names.short_name = lower(trim(mentions.canonical_name))
-        and mentions.entity_type = 'PERSON'
+        on
+            mentions.article_id = full_names.article_id
+            and full_names.short_name = lower(trim(mentions.canonical_name))
+            and mentions.entity_type = 'PERSON'
 ),
 
 final as (

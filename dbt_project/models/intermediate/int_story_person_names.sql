@@ -2,12 +2,18 @@
 -- another article of the story names in full ("Dirk Kempthorne"), where exactly one full
 -- name of the story ends with that word: precision first, two Kims stay apart.
 with mentions as (
-    select article_id, canonical_name from {{ ref('stg_entity_mentions') }}
+    select
+        article_id,
+        canonical_name
+    from {{ ref('stg_entity_mentions') }}
     where entity_type = 'PERSON'
 ),
 
 members as (
-    select article_id, story_id from {{ ref('stg_story_members') }}
+    select
+        article_id,
+        story_id
+    from {{ ref('stg_story_members') }}
 ),
 
 full_names as (
@@ -16,12 +22,15 @@ full_names as (
         mentions.canonical_name as full_name,
         lower(regexp_extract(trim(mentions.canonical_name), '(\S+)$', 1)) as short_name
     from mentions
-    join members using (article_id)
+    inner join members using (article_id)
     where contains(trim(mentions.canonical_name), ' ')
 ),
 
 story_names as (
-    select story_id, short_name, min(full_name) as full_name
+    select
+        story_id,
+        short_name,
+        min(full_name) as full_name
     from full_names
     group by story_id, short_name
     having count(distinct lower(full_name)) = 1
@@ -31,16 +40,23 @@ story_names as (
 -- join on (only the names an article uses: every name of a long story for every one of its
 -- articles would grow as their product)
 one_word_names as (
-    select distinct mentions.article_id, members.story_id, lower(trim(mentions.canonical_name)) as short_name
+    select distinct
+        mentions.article_id,
+        members.story_id,
+        lower(trim(mentions.canonical_name)) as short_name
     from mentions
-    join members using (article_id)
+    inner join members using (article_id)
     where not contains(trim(mentions.canonical_name), ' ')
 ),
 
 final as (
-    select one_word_names.article_id, story_names.story_id, story_names.short_name, story_names.full_name
+    select
+        one_word_names.article_id,
+        story_names.story_id,
+        story_names.short_name,
+        story_names.full_name
     from one_word_names
-    join story_names using (story_id, short_name)
+    inner join story_names using (story_id, short_name)
 )
 
 select * from final

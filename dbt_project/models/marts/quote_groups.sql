@@ -5,7 +5,13 @@ with quotes as (
 ),
 
 articles as (
-    select article_id, outlet, published_date, syndication, loaded_at from {{ ref('articles') }}
+    select
+        article_id,
+        outlet,
+        published_date,
+        syndication,
+        loaded_at
+    from {{ ref('articles') }}
 ),
 
 carried as (
@@ -17,7 +23,7 @@ carried as (
         quotes.speaker_entity_id,
         articles.*
     from quotes
-    join articles using (article_id)
+    inner join articles using (article_id)
 ),
 
 -- first: earliest published, an original before a copy or rewrite on a tie (as for stories)
@@ -26,7 +32,8 @@ ranked as (
         *,
         row_number() over (
             partition by quote_group_id
-            order by published_date nulls last, case syndication when 'original' then 0 else 1 end, loaded_at, article_id, quote_id
+            order by
+                published_date nulls last, case syndication when 'original' then 0 else 1 end, loaded_at, article_id, quote_id
         ) as position
     from carried
 ),
@@ -71,7 +78,7 @@ final as (
         spread.outlet_count,
         spread.outlets
     from spread
-    join first_carrier using (quote_group_id)
+    inner join first_carrier using (quote_group_id)
 )
 
 select * from final

@@ -17,9 +17,10 @@ speakers as (
         coalesce({{ entity_id('full_names.full_name') }}, quotes.speaker_entity_id) as speaker_entity_id
     from quotes
     left join full_names
-        on full_names.article_id = quotes.article_id
-        and full_names.short_name = lower(trim(quotes.speaker_canonical))
-        and quotes.speaker_kind = 'named_person'
+        on
+            quotes.article_id = full_names.article_id
+            and full_names.short_name = lower(trim(quotes.speaker_canonical))
+            and quotes.speaker_kind = 'named_person'
 ),
 
 final as (
@@ -39,8 +40,8 @@ final as (
         quotes.speaker_affiliation,
         quotes.quote_group_id
     from quotes
-    join speakers using (quote_id)
-    left join entities on entities.entity_id = speakers.speaker_entity_id
+    inner join speakers using (quote_id)
+    left join entities on speakers.speaker_entity_id = entities.entity_id
 )
 
 select * from final

@@ -4,11 +4,21 @@ with articles as (
 ),
 
 credits as (
-    select outlet as name, 'outlet' as source_type, article_id, syndication
-    from articles where outlet is not null
+    select
+        outlet as name,
+        'outlet' as source_type,
+        article_id,
+        syndication
+    from articles
+    where outlet is not null
     union all
-    select wire_agency as name, 'wire_agency' as source_type, article_id, syndication
-    from articles where wire_agency is not null
+    select
+        wire_agency as name,
+        'wire_agency' as source_type,
+        article_id,
+        syndication
+    from articles
+    where wire_agency is not null
 ),
 
 final as (

@@ -4,11 +4,17 @@ with articles as (
 ),
 
 mentions as (
-    select article_id, entity_id from {{ ref('entity_mentions') }}
+    select
+        article_id,
+        entity_id
+    from {{ ref('entity_mentions') }}
 ),
 
 entities as (
-    select entity_id, canonical_name from {{ ref('entities') }}
+    select
+        entity_id,
+        canonical_name
+    from {{ ref('entities') }}
 ),
 
 ranked as (
@@ -26,15 +32,20 @@ ranked as (
 ),
 
 first_article as (
-    select story_id, article_id as first_article_id, outlet as first_outlet
-    from ranked where position = 1
+    select
+        story_id,
+        article_id as first_article_id,
+        outlet as first_outlet
+    from ranked
+    where position = 1
 ),
 
 headline as (
     select
         story_id,
         coalesce(title, regexp_extract(body_text, '^(.{1,160}?[.!?])(\s|$)', 1), left(body_text, 120)) as headline
-    from ranked where headline_rank = 1
+    from ranked
+    where headline_rank = 1
 ),
 
 -- the five entities named by most of the story's articles: what the story is about at a glance
@@ -45,20 +56,24 @@ entity_coverage as (
         count(distinct mentions.article_id) as articles_naming,
         count(*) as mention_count
     from mentions
-    join articles using (article_id)
-    join entities using (entity_id)
+    inner join articles using (article_id)
+    inner join entities using (entity_id)
     group by articles.story_id, entities.canonical_name
 ),
 
 entity_rank as (
     select
         *,
-        row_number() over (partition by story_id order by articles_naming desc, mention_count desc, canonical_name) as entity_rank
+        row_number()
+            over (partition by story_id order by articles_naming desc, mention_count desc, canonical_name asc)
+            as entity_rank
     from entity_coverage
 ),
 
 top_entities as (
-    select story_id, list(canonical_name order by entity_rank) as top_entities
+    select
+        story_id,
+        list(canonical_name order by entity_rank) as top_entities
     from entity_rank
     where entity_rank <= 5
     group by story_id
@@ -95,8 +110,8 @@ final as (
         counts.rewrite_count,
         coalesce(top_entities.top_entities, []) as top_entities
     from counts
-    join headline using (story_id)
-    join first_article using (story_id)
+    inner join headline using (story_id)
+    inner join first_article using (story_id)
     left join top_entities using (story_id)
 )
 

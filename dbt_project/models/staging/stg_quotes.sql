@@ -22,7 +22,17 @@ keyed as (
         start_char,
         end_char,
         -- the same quotation in several articles: case, punctuation and quote marks folded
-        substr(md5(trim(regexp_replace(regexp_replace(lower(replace(quote_text, '’', '''')), '[^a-z0-9'' ]+', ' ', 'g'), '\s+', ' ', 'g'))), 1, 16)
+        substr(
+            md5(
+                trim(
+                    regexp_replace(
+                        regexp_replace(lower(replace(quote_text, '’', '''')), '[^a-z0-9'' ]+', ' ', 'g'), '\s+', ' ', 'g'
+                    )
+                )
+            ),
+            1,
+            16
+        )
             as quote_group_id
     from source
 )

@@ -1,46 +1,24 @@
 """Articles -> entity mentions and quotes, streamed through spaCy in batches.
 
-In a run, annotation happens in long-lived worker processes (one per core, each loading
-the model once), fed chunks of articles while the flow reads, extracts and loads the
-neighbouring batches. Starting spaCy's own `n_process` workers afresh for every batch, and
-leaving the cores idle while the flow did the rest, were the largest costs beside spaCy.
+Pure computation: articles in, Annotations out, in order. Where it runs (the run's worker
+processes, this process, Dask) is workers.py's business, a layer above.
 """
 
 from __future__ import annotations
 
-import atexit
 import functools
-import multiprocessing
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..cluster.features import TextFeatures, text_features
 from ..config import Settings
-from ..extract.metadata import dateline_prefix
-from ..extract.records import Article
 from ..faults import article_fault, article_stall
-from ..processes import die_with_parent
+from ..records import Annotation, Article, Mention, Quote
 from . import budget
 from . import nlp as nlp_models
-from .entities import Mention, mentions_from_doc
-from .quotes import Quote, extract_quotes
-
-
-@dataclass
-class Annotation:
-    article_id: str
-    mentions: list[Mention]
-    quotes: list[Quote]
-    features: TextFeatures | None = None  # for clustering: computed here, in the worker processes
-    # (reason, detail) when the article could not be annotated: the flow records it as the
-    # article's rejection and loads the rest of the batch
-    failure: tuple[str, str] | None = None
-    flags: list[str] = field(default_factory=list)  # quality flags for the article (annotated_first_chars:N)
+from .entities import mentions_from_doc
+from .quotes import extract_quotes
 
 
 def annotate_doc(article_id: str, doc) -> Annotation:
@@ -151,14 +129,16 @@ def annotate(
     parser otherwise takes the city for the subject of the first sentence's verb. A text
     longer than PIECE_CHARS is parsed as pieces whose annotations are put back together.
     """
-    nlp = _pipeline(model)
+    nlp = pipeline(model)
     n_process = n_process or nlp_models.processes()
     articles = list(articles)
     if len(articles) < 2 * batch_size:
         n_process = 1  # forking workers costs more than it saves on a small batch
     limit = min(PIECE_CHARS, nlp.max_length)
     texts = [annotated_text(a.body_text) for a in articles]
-    split = [pieces(nlp_models.mask_prefix(text, dateline_prefix(text)), limit) for text in texts]
+    split = [
+        pieces(nlp_models.mask_prefix(text, a.dateline_end), limit) for a, text in zip(articles, texts, strict=True)
+    ]
     docs = nlp.pipe((piece for parts in split for _, piece in parts), n_process=n_process, batch_size=batch_size)
     for article, text, parts in zip(articles, texts, split, strict=True):
         annotation = Annotation(article.article_id, [], [])
@@ -173,8 +153,6 @@ def annotate(
                 annotation.failure = (piece.failure[0], piece.failure[1] + where)
         if annotation.failure:
             annotation.mentions, annotation.quotes = [], []
-        else:
-            annotation.features = text_features(text)
         yield annotation
 
 
@@ -202,71 +180,8 @@ def _annotate_alone(article: Article) -> Annotation:
         return Annotation(article.article_id, [], [], failure=("annotation_error", f"{type(exc).__name__}: {exc}"))
 
 
-def _pipeline(model: str | None = None) -> Language:
+def pipeline(model: str | None = None) -> Language:
     nlp = nlp_models.load(model)
     if "newsroom_annotations" not in nlp.pipe_names:
         nlp.add_pipe("newsroom_annotations", last=True)
     return nlp
-
-
-CHUNK = 32  # articles per message to a worker: spaCy's batch size
-
-
-def _annotate_chunk(articles: list[Article]) -> list[Annotation]:
-    return annotate_each(articles, batch_size=CHUNK)
-
-
-def _load_in_worker(model: str | None) -> None:
-    die_with_parent()  # a stopped or killed run takes its workers with it
-    _pipeline(model)  # at start-up, not on the first chunk
-
-
-_pool: ProcessPoolExecutor | None = None
-
-
-def start_workers(processes: int | None = None) -> None:
-    """Start the worker processes ahead of the first batch (they take seconds to load spaCy)."""
-    processes = processes or nlp_models.processes()
-    if processes > 1 and _pool is None:
-        pool = _workers(processes)
-        for _ in range(processes):  # the executor spawns a process per waiting task
-            pool.submit(_ready)
-
-
-def _ready() -> bool:
-    return True
-
-
-def _workers(processes: int) -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        # spawn, not fork: the flow process runs threads (Prefect), and forking those is unsafe
-        _pool = ProcessPoolExecutor(
-            processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_load_in_worker,
-            initargs=(nlp_models.model_name(),),
-        )
-        atexit.register(shutdown_workers)
-    return _pool
-
-
-def shutdown_workers() -> None:
-    global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
-
-
-def annotate_batch(articles: list[Article], processes: int | None = None) -> list[Annotation]:
-    """Annotations for a batch, in order: on the run's worker processes when the batch is
-    worth it and there is more than one core, else in this process."""
-    processes = processes or nlp_models.processes()
-    if processes == 1 or (_pool is None and len(articles) < 2 * CHUNK):
-        return annotate_each(articles, batch_size=CHUNK)
-    chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
-    try:
-        return [a for chunk in _workers(processes).map(_annotate_chunk, chunks) for a in chunk]
-    except BrokenProcessPool:
-        shutdown_workers()  # a worker died (killed, out of memory): the task's retry starts afresh
-        raise

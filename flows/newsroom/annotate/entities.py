@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
+from ..records import Mention
 from . import budget
 from .aliases import ALIASES
 
@@ -24,19 +24,6 @@ _EDGE_PUNCT = " \t\n,.;:!?\"'“”‘’()[]{}-—–"
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w'’-]*|of|the|and|for|&)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|on|&)){1,8})\s+\(([A-Z][A-Z.&-]{1,8})\)"
 )
-
-
-@dataclass
-class Mention:
-    start_char: int
-    end_char: int
-    mention_text: str
-    label: str
-    canonical_name: str = ""
-
-    @property
-    def entity_key(self) -> str:
-        return self.canonical_name.casefold()
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -21,8 +21,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..records import Mention, Quote
 from . import budget
-from .entities import Mention
 
 _CUE_LEMMAS = {
     "say": "say said says saying",
@@ -247,25 +247,6 @@ _KEEP_PREP_HEADS = {
     "member",
     "members",
 }
-
-
-@dataclass
-class Quote:
-    start_char: int
-    end_char: int
-    quote_text: str
-    quote_type: str  # direct | indirect | mixed
-    cue_text: str | None
-    cue_start: int | None
-    speaker_text: str | None  # resolved: the fullest description of the speaker
-    speaker_mention_text: str | None  # as written at the cue ("he", "the official")
-    speaker_start: int | None
-    speaker_end: int | None
-    speaker_kind: str
-    speaker_canonical: str | None  # canonical entity name when the speaker is an entity
-    speaker_affiliation: str | None  # an entity named in the speaker's description
-    speaker_resolved_start: int | None = None  # offsets of speaker_text (may be an earlier mention)
-    speaker_resolved_end: int | None = None
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

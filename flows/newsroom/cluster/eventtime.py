@@ -25,7 +25,7 @@ from datetime import date
 
 import numpy as np
 
-from ..extract.metadata import dates_in
+from ..text import dates_in
 
 WINDOW_DAYS = 60  # coverage of one event, follow-ups included
 FIRST_YEAR = 1950  # years 1950-2077 are kept, in two 64-bit masks

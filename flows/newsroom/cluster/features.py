@@ -9,28 +9,13 @@ version) get them computed by the clustering stage itself, with the same functio
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import numpy as np
 
-from .text import content_stems, sentences, shingles
+from ..records import TextFeatures
+from ..text import content_stems, sentences, shingles
 
 NUM_PERM = 128
-
-
-@dataclass(eq=False)
-class TextFeatures:
-    sentence_stems: list[str]  # content stems of each sentence, space-separated, in order
-    shingles: np.ndarray  # text.shingles(text): hashed 5-word shingles, sorted, distinct
-    signature: np.ndarray  # MinHash (NUM_PERM uint64) of the shingles
-
-    def __eq__(self, other) -> bool:  # arrays compare element-wise: equal when all are
-        return (
-            isinstance(other, TextFeatures)
-            and self.sentence_stems == other.sentence_stems
-            and np.array_equal(self.shingles, other.shingles)
-            and np.array_equal(self.signature, other.signature)
-        )
 
 
 def text_features(text: str) -> TextFeatures:

@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 
+from ..text import numbers, shingles
 from .features import sentence_stems
-from .text import numbers, shingles
 
 COPY_CONTAINMENT = 0.7
 REWRITE_ALIGNMENT = 0.5

@@ -19,7 +19,7 @@ def _reference(rows: list[dict], gold: dict[str, str]) -> tuple[PRF, float]:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from ..cluster.text import content_stems
+    from ..text import content_stems
 
     vectors = (
         TfidfVectorizer(analyzer=content_stems, sublinear_tf=True).fit_transform([r["text"] for r in rows]).toarray()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..extract.article import build_article
 from ..extract.inputs import split_seed_header
-from ..extract.records import Article, RawDocument
+from ..records import Article, RawDocument
 from .scoring import PRF, benchmark_prf, format_table, page_shingle_match
 
 

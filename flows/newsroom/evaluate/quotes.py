@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..annotate.annotator import annotate
-from ..extract.records import Article
+from ..extract.metadata import dateline_prefix
+from ..records import Article
 from .scoring import PRF, format_table
 
 _TOKEN = re.compile(r"\w+")
@@ -144,7 +145,14 @@ def score(articles, predictions) -> QuoteScores:
 def run(data: Path) -> dict[str, float]:
     articles = load_split(data)
     docs = [
-        Article(article_id=name, external_id=name, source_path=name, input_format="txt", body_text=text)
+        Article(
+            article_id=name,
+            external_id=name,
+            source_path=name,
+            input_format="txt",
+            body_text=text,
+            dateline_end=dateline_prefix(text),
+        )
         for name, text, _ in articles
     ]
     scores = score(articles, (annotation.quotes for annotation in annotate(docs)))

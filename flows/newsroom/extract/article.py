@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..records import Article, RawDocument, Rejection
 from . import metadata
 from .html import extract_html
 from .plaintext import Extraction, extract_body, prose_words, split_blocks, tidy_body
-from .records import Article, RawDocument, Rejection
 
 MIN_BODY_WORDS = 25
 MIN_PROSE_WORDS = 12
@@ -99,6 +99,7 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
         encoding_guessed=doc.encoding_guessed,
         extraction_method=method,
         quality_flags=flags,
+        dateline_end=metadata.dateline_prefix(body),
     )
 
 

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date
 from urllib.parse import urlparse
 
+from ..text import DATE_PATTERNS, MONTH_PATTERN, MONTHS, dates_in
 from .plaintext import Extraction
 
 # Wire agencies and the spellings they are credited under, canonical name first.
@@ -62,21 +63,6 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
-}
-_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-# Separators may carry spaces ("12 / 16 / 08"): tokenised text and some templates write them so.
-_DATE_PATTERNS = [
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)\s?-\s?(?P<m>\d\d)\s?-\s?(?P<d>\d\d)\b"),
-    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
-    # numeric: 12/16/08 and 4 / 9 / 2007 (month first unless it cannot be), 08.07.2012 (day first)
-    re.compile(
-        r"(?<![\d/.])\b(?P<a>\d{1,2})\s?(?P<sep>[/.])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d\d)\b(?![/.]?\d)"
-    ),
-]
 _PUBLISHED_CUE = re.compile(r"\b(?:published|posted|updated|last\s+modified|dated?)\b", re.IGNORECASE)
 # What a line that only dates the page holds beside the date: weekdays, times, zones, cues.
 _DATE_LINE_REST = re.compile(
@@ -85,31 +71,6 @@ _DATE_LINE_REST = re.compile(
     r"|[^\w]+",
     re.IGNORECASE,
 )
-
-
-def _numeric_date(parts: dict) -> tuple[int, int, int]:
-    a, b, y = int(parts["a"]), int(parts["b"]), parts["y"]
-    year = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 50 else 1900 + int(y)
-    day_first = parts["sep"] == "." or a > 12
-    return (year, b, a) if day_first else (year, a, b)
-
-
-def dates_in(text: str):
-    """Every well-formed calendar date written in text, pattern by pattern."""
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            parts = match.groupdict()
-            if parts.get("a"):
-                if parts["sep"] == "." and len(parts["y"]) != 4:  # 1.2.10 is a version
-                    continue
-                year, month, day = _numeric_date(parts)
-            else:
-                month = int(parts["m"]) if parts.get("m") else _MONTHS[parts["mon"][:3].lower()]
-                year, day = int(parts["y"]), int(parts["d"])
-            try:
-                yield date(year, month, day)
-            except ValueError:
-                continue
 
 
 def parse_date(text: str | None, today: date) -> date | None:
@@ -125,7 +86,7 @@ def _date_line(text: str, today: date) -> date | None:
     if found is None:
         return None
     rest = text
-    for pattern in _DATE_PATTERNS:
+    for pattern in DATE_PATTERNS:
         rest = pattern.sub(" ", rest)
     return found if not _DATE_LINE_REST.sub(" ", rest).split() else None
 
@@ -339,7 +300,7 @@ def outlet_from_url(url: str | None) -> str | None:
 
 # /2009/04/28/, /2009-04-28-, /2013/may/03/ in a path: most news sites file stories by date
 _URL_DATE = re.compile(
-    rf"/(?P<y>(?:19|20)\d\d)[/_-](?:(?P<m>0?[1-9]|1[0-2])|{_MONTH})[/_-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)",
+    rf"/(?P<y>(?:19|20)\d\d)[/_-](?:(?P<m>0?[1-9]|1[0-2])|{MONTH_PATTERN})[/_-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)",
     re.IGNORECASE,
 )
 
@@ -350,7 +311,7 @@ def date_from_url(url: str | None, today: date) -> date | None:
     match = _URL_DATE.search(parts.path) if parts else None
     if match is None:
         return None
-    month = int(match["m"]) if match["m"] else _MONTHS[match["mon"][:3].lower()]
+    month = int(match["m"]) if match["m"] else MONTHS[match["mon"][:3].lower()]
     try:
         found = date(int(match["y"]), month, int(match["d"]))
     except ValueError:

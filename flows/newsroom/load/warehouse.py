@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from ..config import SQL_DIR
-from ..extract.records import Article, Rejection
 from ..faults import article_fault
-
-if TYPE_CHECKING:
-    from ..annotate.annotator import Annotation
+from ..records import Annotation, Article, Rejection
 
 
 def connect(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -150,129 +147,56 @@ def load_batch(
     """Insert one batch atomically; articles already present are left as they are.
     Returns how many articles were new."""
     stamp = now()
-    by_id = {a.article_id: a for a in articles}
-    con.execute("begin transaction")
-    try:
-        present = known_article_ids(con, by_id)
+    with transaction(con):
+        present = known_article_ids(con, [a.article_id for a in articles])
         new = [a for a in articles if a.article_id not in present]
-        new_ids = {a.article_id for a in new}
         for article in new:
             article_fault("load", article.body_text)
-        _insert(
-            con,
-            "landing.articles",
-            [
-                {
-                    **{
-                        k: getattr(a, k)
-                        for k in (
-                            "article_id",
-                            "external_id",
-                            "source_path",
-                            "input_format",
-                            "url",
-                            "title",
-                            "published_date",
-                            "outlet",
-                            "wire_agency",
-                            "byline",
-                            "dateline",
-                            "body_text",
-                            "encoding",
-                            "encoding_guessed",
-                            "extraction_method",
-                            "quality_flags",
-                        )
-                    },
-                    "word_count": a.word_count,
-                    "run_id": run_id,
-                    "loaded_at": stamp,
-                }
-                for a in new
-            ],
-            ARTICLES,
-        )
-        _insert(
-            con,
-            "landing.entity_mentions",
-            [
-                {
-                    "article_id": ann.article_id,
-                    "mention_index": i,
-                    "start_char": m.start_char,
-                    "end_char": m.end_char,
-                    "mention_text": m.mention_text,
-                    "label": m.label,
-                    "canonical_name": m.canonical_name,
-                }
-                for ann in annotations
-                if ann.article_id in new_ids
-                for i, m in enumerate(ann.mentions)
-            ],
-            MENTIONS,
-        )
-        _insert(
-            con,
-            "landing.quotes",
-            [
-                {
-                    "article_id": ann.article_id,
-                    "quote_index": i,
-                    **{k: getattr(q, k) for k in QUOTES.names if k not in ("article_id", "quote_index")},
-                }
-                for ann in annotations
-                if ann.article_id in new_ids
-                for i, q in enumerate(ann.quotes)
-            ],
-            QUOTES,
-        )
-        insert_features(
-            con,
-            [
-                (ann.article_id, ann.features)
-                for ann in annotations
-                if ann.article_id in new_ids and ann.features is not None
-            ],
-        )
-        # A rejection is recorded once per input and reason: re-running over the same bad
-        # file does not add rows.
-        _insert(
-            con,
-            "ops.rejected_inputs",
-            [
-                {
-                    "source_path": r.source_path,
-                    "reason": r.reason,
-                    "detail": r.detail,
-                    "content_sha": r.content_sha,
-                    "run_id": run_id,
-                    "seen_at": stamp,
-                }
-                for r in rejections
-            ],
-            REJECTIONS,
-            where="""where not exists (
-            select 1 from ops.rejected_inputs o
-            where o.source_path = batch.source_path and o.reason = batch.reason
-              and o.content_sha is not distinct from batch.content_sha)""",
-        )
+        new_ids = {a.article_id for a in new}
+        annotations = [ann for ann in annotations if ann.article_id in new_ids]
+        _insert(con, "landing.articles", _article_rows(new, run_id, stamp), ARTICLES)
+        _insert(con, "landing.entity_mentions", _annotation_rows(annotations, "mentions", MENTIONS), MENTIONS)
+        _insert(con, "landing.quotes", _annotation_rows(annotations, "quotes", QUOTES), QUOTES)
+        insert_features(con, [(ann.article_id, ann.features) for ann in annotations if ann.features is not None])
+        # A rejection is recorded once per input and reason, a file once per article: re-running
+        # over the same input adds no rows.
+        rows = [{**vars(r), "run_id": run_id, "seen_at": stamp} for r in rejections]
+        _insert(con, "ops.rejected_inputs", rows, REJECTIONS, where=_NEW_REJECTION)
+        rows = [dict(zip(("source_path", "article_id", "status"), entry, strict=True)) for entry in ledger]
         _insert(
             con,
             "ops.input_files",
-            [
-                {"source_path": path, "article_id": article_id, "status": status, "run_id": run_id, "seen_at": stamp}
-                for path, article_id, status in ledger
-            ],
+            [{**r, "run_id": run_id, "seen_at": stamp} for r in rows],
             INPUT_FILES,
-            where="""where not exists (
-            select 1 from ops.input_files o
-            where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)""",
+            where=_NEW_INPUT_FILE,
         )
-        con.execute("commit")
-    except BaseException:
-        rollback(con)
-        raise
     return len(new)
+
+
+_NEW_REJECTION = """where not exists (
+    select 1 from ops.rejected_inputs o
+    where o.source_path = batch.source_path and o.reason = batch.reason
+      and o.content_sha is not distinct from batch.content_sha)"""
+_NEW_INPUT_FILE = """where not exists (
+    select 1 from ops.input_files o
+    where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)"""
+
+
+def _article_rows(articles: list[Article], run_id: str, stamp: datetime) -> list[dict]:
+    fields = [name for name in ARTICLES.names if name not in ("run_id", "loaded_at")]  # word_count: a property
+    return [{**{name: getattr(a, name) for name in fields}, "run_id": run_id, "loaded_at": stamp} for a in articles]
+
+
+def _annotation_rows(annotations: list[Annotation], kind: str, schema: pa.Schema) -> list[dict]:
+    """Rows of landing.entity_mentions or landing.quotes: the record's fields that the
+    table has, with the article and the item's position in it."""
+    index = "mention_index" if kind == "mentions" else "quote_index"
+    fields = [name for name in schema.names if name not in ("article_id", index)]
+    return [
+        {"article_id": ann.article_id, index: i, **{name: getattr(item, name) for name in fields}}
+        for ann in annotations
+        for i, item in enumerate(getattr(ann, kind))
+    ]
 
 
 def rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -283,6 +207,18 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("rollback")
     except duckdb.Error:
         pass
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit on success, roll back (keeping the cause) on any failure."""
+    con.execute("begin transaction")
+    try:
+        yield con
+        con.execute("commit")
+    except BaseException:
+        rollback(con)
+        raise
 
 
 def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:

@@ -1,10 +1,12 @@
-"""Text features for comparing articles: words, light stems, sentences, shingles."""
+"""Text utilities every stage shares, one of each: words, stop words, light stems,
+sentences, shingles, numbers and calendar dates."""
 
 from __future__ import annotations
 
 import functools
 import re
 import zlib
+from datetime import date
 
 import numpy as np
 
@@ -68,3 +70,46 @@ def shingles(text: str, k: int = 5) -> np.ndarray:
 
 def numbers(text: str) -> set[str]:
     return set(re.findall(r"\b\d[\d,.]*\b", text))
+
+
+# Calendar dates as news pages write them.
+MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+MONTH_PATTERN = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# Separators may carry spaces ("12 / 16 / 08"): tokenised text and some templates write them so.
+DATE_PATTERNS = [
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)\s?-\s?(?P<m>\d\d)\s?-\s?(?P<d>\d\d)\b"),
+    re.compile(rf"\b{MONTH_PATTERN}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH_PATTERN},?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    # numeric: 12/16/08 and 4 / 9 / 2007 (month first unless it cannot be), 08.07.2012 (day first)
+    re.compile(
+        r"(?<![\d/.])\b(?P<a>\d{1,2})\s?(?P<sep>[/.])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d\d)\b(?![/.]?\d)"
+    ),
+]
+
+
+def _numeric_date(parts: dict) -> tuple[int, int, int]:
+    a, b, y = int(parts["a"]), int(parts["b"]), parts["y"]
+    year = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 50 else 1900 + int(y)
+    day_first = parts["sep"] == "." or a > 12
+    return (year, b, a) if day_first else (year, a, b)
+
+
+def dates_in(text: str):
+    """Every well-formed calendar date written in text, pattern by pattern."""
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            if parts.get("a"):
+                if parts["sep"] == "." and len(parts["y"]) != 4:  # 1.2.10 is a version
+                    continue
+                year, month, day = _numeric_date(parts)
+            else:
+                month = int(parts["m"]) if parts.get("m") else MONTHS[parts["mon"][:3].lower()]
+                year, day = int(parts["y"]), int(parts["d"])
+            try:
+                yield date(year, month, day)
+            except ValueError:
+                continue

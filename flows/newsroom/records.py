@@ -1,0 +1,178 @@
+"""The records that flow between stages, in one place at the bottom of the package: plain
+dataclasses, so every stage is testable alone and takes and returns these.
+
+raw input -> RawDocument -> (extract) Article | Rejection -> (annotate) Annotation holding
+Mentions, Quotes and the TextFeatures clustering compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+
+def content_id(text: str, length: int = 16) -> str:
+    """A stable id derived from content: the same text always gets the same id.
+
+    Whitespace is folded first so that a copy saved with other line endings or
+    trailing spaces is recognised as the same content.
+    """
+    folded = " ".join(text.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass
+class RawDocument:
+    """One article's worth of raw input, decoded to text but not yet cleaned."""
+
+    source_path: str
+    external_id: str
+    input_format: str  # txt | html | jsonl
+    text: str | None = None  # plain-text page scrape or already-clean text
+    html: str | None = None
+    url: str | None = None
+    date: str | None = None  # as given by the input (header, JSONL field)
+    outlet: str | None = None
+    title: str | None = None
+    encoding: str | None = None
+    encoding_guessed: bool = False
+
+    @property
+    def raw_content(self) -> str:
+        return self.html if self.html is not None else (self.text or "")
+
+    @property
+    def article_id(self) -> str:
+        return content_id(self.raw_content)
+
+
+@dataclass
+class Rejection:
+    """An input that could not become an article, with a reason an operator can act on."""
+
+    source_path: str
+    reason: str  # short machine-friendly code, e.g. empty_file, binary_file
+    detail: str = ""
+    content_sha: str | None = None
+
+
+@dataclass
+class Article:
+    article_id: str
+    external_id: str
+    source_path: str
+    input_format: str
+    body_text: str
+    title: str | None = None
+    published_date: date | None = None
+    outlet: str | None = None
+    wire_agency: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    encoding: str | None = None
+    encoding_guessed: bool = False
+    extraction_method: str = ""
+    quality_flags: list[str] = field(default_factory=list)
+    dateline_end: int = 0  # length of the dateline opening body_text ('SEOUL, South Korea — ')
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body_text.split())
+
+
+@dataclass
+class Mention:
+    start_char: int
+    end_char: int
+    mention_text: str
+    label: str
+    canonical_name: str = ""
+
+    @property
+    def entity_key(self) -> str:
+        return self.canonical_name.casefold()
+
+
+@dataclass
+class Quote:
+    start_char: int
+    end_char: int
+    quote_text: str
+    quote_type: str  # direct | indirect | mixed
+    cue_text: str | None
+    cue_start: int | None
+    speaker_text: str | None  # resolved: the fullest description of the speaker
+    speaker_mention_text: str | None  # as written at the cue ("he", "the official")
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_kind: str
+    speaker_canonical: str | None  # canonical entity name when the speaker is an entity
+    speaker_affiliation: str | None  # an entity named in the speaker's description
+    speaker_resolved_start: int | None = None  # offsets of speaker_text (may be an earlier mention)
+    speaker_resolved_end: int | None = None
+
+
+@dataclass(eq=False)
+class TextFeatures:
+    sentence_stems: list[str]  # content stems of each sentence, space-separated, in order
+    shingles: np.ndarray  # text.shingles(text): hashed 5-word shingles, sorted, distinct
+    signature: np.ndarray  # MinHash (NUM_PERM uint64) of the shingles
+
+    def __eq__(self, other) -> bool:  # arrays compare element-wise: equal when all are
+        return (
+            isinstance(other, TextFeatures)
+            and self.sentence_stems == other.sentence_stems
+            and np.array_equal(self.shingles, other.shingles)
+            and np.array_equal(self.signature, other.signature)
+        )
+
+
+@dataclass
+class Annotation:
+    article_id: str
+    mentions: list[Mention]
+    quotes: list[Quote]
+    features: TextFeatures | None = None  # for clustering: computed here, in the worker processes
+    # (reason, detail) when the article could not be annotated: the flow records it as the
+    # article's rejection and loads the rest of the batch
+    failure: tuple[str, str] | None = None
+    flags: list[str] = field(default_factory=list)  # quality flags for the article (annotated_first_chars:N)
+
+
+@dataclass
+class WarehouseStories:
+    """What the clustering stage reads of the warehouse (load/stories.py). Mentions and
+    articles are streamed, a slice of rows at a time: a 20k-article warehouse holds a
+    million entity mentions (about 400 MB as Python tuples at once)."""
+
+    new_order: list[str]  # articles in no story yet, oldest first: the ones to place
+    mentions: Iterable[tuple[str, str, str]]  # (article_id, canonical_name, label), by article and position
+    articles: Iterable[tuple]  # (article_id, body_text, published_date, wire_agency, sentence_stems), in load order
+    features: Any  # a pyarrow Table of shingles and signature, rows in the order of `articles`
+    members: dict[str, str]  # stored article -> its story
+    story_age: dict[str, tuple]  # stored story -> (when its first member was assigned,)
+
+
+@dataclass
+class ClusterCounts:
+    articles_clustered: int = 0
+    links: int = 0
+    stories_created: int = 0
+    stories_updated: int = 0
+    stories_merged: int = 0
+
+
+@dataclass
+class Clustering:
+    """What the clustering stage decided for a run's new articles, for load/stories.py to write."""
+
+    links: list[dict] = field(default_factory=list)  # rows of landing.article_links, without run_id
+    members: dict[str, str] = field(default_factory=dict)  # article -> story, new or changed
+    merges: list[tuple[str, str]] = field(default_factory=list)  # (merged story, surviving story)
+    counts: ClusterCounts = field(default_factory=ClusterCounts)
