@@ -16,6 +16,7 @@ import traceback
 import uuid
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,8 +67,16 @@ class RunReport:
         self.counts["rejected_inputs"] += len(rejections)
         self.rejections += [(r.source_path, r.reason, r.detail) for r in rejections]
 
-    def timed(self, stage: str, started: float) -> None:
-        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
+    @contextmanager
+    def stage(self, name: str, fault: bool = True) -> Iterator[None]:
+        """Time a stage into stage_seconds (added up over batches); its fault point on entry."""
+        started = time.perf_counter()
+        try:
+            if fault:
+                fault_point(name)
+            yield
+        finally:
+            self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + time.perf_counter() - started
 
 
 def run_report(report: RunReport, input_path: str) -> str:
@@ -100,13 +109,13 @@ def discover_inputs(input_path: str) -> tuple[list[str], list[Rejection]]:
     return paths, rejections
 
 
-def _document_batches(
-    paths: list[str], settings: Settings, rejections: list[Rejection], bar
-) -> Iterator[list[RawDocument]]:
-    """Documents in batches of `batch_size` however they are spread over files (a JSON Lines
-    file may hold thousands): the run holds a few batches in memory, never the whole input,
-    and annotation overlaps the rest from the first batch on. Rejections go to `rejections`."""
+def _document_batches(paths: list[str], settings: Settings, bar) -> Iterator[tuple[list[RawDocument], list[Rejection]]]:
+    """(documents, rejections found while reading them) in batches of `batch_size`, however
+    the documents are spread over files (a JSON Lines file may hold thousands): the run holds
+    a few batches in memory, never the whole input, and annotation overlaps the rest from the
+    first batch on. The last batch may be of rejections alone."""
     batch: list[RawDocument] = []
+    rejections: list[Rejection] = []
     for path in paths:
         for item in read_documents(Path(path), settings.max_file_bytes):
             if isinstance(item, Rejection):
@@ -114,11 +123,11 @@ def _document_batches(
                 continue
             batch.append(item)
             if len(batch) >= settings.batch_size:
-                yield batch
-                batch = []
+                yield batch, rejections
+                batch, rejections = [], []
         bar.update(1)
-    if batch:
-        yield batch
+    if batch or rejections:
+        yield batch, rejections
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -146,15 +155,12 @@ def load_batch(work: str, run_id: str, articles, annotations, rejections, ledger
     """(articles loaded, articles rejected by the load). A batch whose transaction fails is
     loaded again article by article, so that one article the warehouse refuses is rejected
     alone (`load_error`); an error every article hits (a full disk) still fails the run."""
-    con = warehouse.connect(work)
-    try:
+    with warehouse.opened(work) as con:
         try:
             return warehouse.load_batch(con, run_id, articles, annotations, rejections, ledger), []
         except Exception:  # noqa: BLE001 - found per article below
             pass
         return _load_one_by_one(con, run_id, articles, annotations, rejections, ledger)
-    finally:
-        con.close()
 
 
 def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger) -> tuple[int, list[Rejection]]:
@@ -186,11 +192,8 @@ def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger
 
 @task(name="cluster-stories", cache_policy=NO_CACHE)
 def cluster_stories(work: str, run_id: str) -> ClusterCounts:
-    con = warehouse.connect(work)
-    try:
+    with warehouse.opened(work) as con:
         return cluster_warehouse(con, run_id)
-    finally:
-        con.close()
 
 
 def cluster_warehouse(con, run_id: str) -> ClusterCounts:
@@ -233,113 +236,120 @@ def _without_failed(articles, annotations, ledger):
 
 
 def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunReport, today: date) -> None:
-    logger = get_run_logger()
-    shown = Progress(logger=logger)
-    run_id = report.run_id
-    started = time.perf_counter()
-    shown.stage(f"discover inputs in {input_path}")
-    paths, walk_rejections = discover_inputs(input_path)
-    report.timed("discover", started)
+    shown = Progress(logger=get_run_logger())
+    with report.stage("discover"):
+        shown.stage(f"discover inputs in {input_path}")
+        paths, walk_rejections = discover_inputs(input_path)
     report.counts["files_seen"] = len(paths)
     shown.stage(f"read, extract, annotate and load {len(paths)} files")
-    annotated = shown.bar("annotated", "article")
-    pending_rejections = list(walk_rejections)
-    seen_this_run: set[str] = set()
-    # Batches flow through a short queue: while one is annotated (on the worker processes or
-    # the Dask cluster), the flow reads and extracts the next and loads the previous one.
-    on_dask = bool(settings.dask)
-    in_flight: deque = deque()
-
-    def load_oldest() -> None:
-        nonlocal pending_rejections
-        future, articles, ledger = in_flight.popleft()
-        started = time.perf_counter()
-        annotations = future.result() if future is not None else []
-        annotated.update(len(articles))
-        articles, annotations, ledger, failed = _without_failed(articles, annotations, ledger)
-        pending_rejections += failed
-        report.timed("annotate", started)
-        started = time.perf_counter()
-        loaded, refused = load_batch(
-            str(work), run_id, quote(articles), quote(annotations), quote(pending_rejections), quote(ledger)
-        )
-        report.counts["articles_loaded"] += loaded
-        fault_point("load")  # after the batch is written to the working copy
-        report.rejected(pending_rejections + refused)
-        pending_rejections = []
-        report.timed("load", started)
-        logger.info("batch: %d new articles, %d rejected so far", len(articles), report.counts["rejected_inputs"])
-
-    read_rejections: list[Rejection] = []
-    bar = shown.bar("read", "file", total=len(paths))
-    batches = _document_batches(paths, settings, read_rejections, bar)
-    while True:
-        started = time.perf_counter()
-        documents = next(batches, None)
-        pending_rejections += read_rejections
-        read_rejections.clear()
-        if documents is None:
-            break
-        con = warehouse.connect(work)
-        try:
-            known = warehouse.known_article_ids(con, [d.article_id for d in documents])
-        finally:
-            con.close()
-        ledger, fresh = [], []
-        for document in documents:
-            if document.article_id in known or document.article_id in seen_this_run:
-                report.counts["articles_skipped"] += 1
-                ledger.append((document.source_path, document.article_id, "duplicate"))
-                continue
-            seen_this_run.add(document.article_id)
-            fresh.append(document)
-        report.timed("read", started)
-        if not on_dask and len(fresh) >= 64:
-            workers.start_workers()  # spaCy's workers load while this batch is extracted
-
-        started = time.perf_counter()
-        fault_point("extract")
-        articles, rejections = extract_batch(quote(fresh), today)
-        pending_rejections += rejections
-        report.timed("extract", started)
-
-        fault_point("annotate")
-        batch = articles if on_dask else quote(articles)  # prefect-dask hands a quoted argument over as a bare tuple
-        future = annotate_batch.submit(batch, 1 if on_dask else None) if articles else None
-        ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
-        in_flight.append((future, articles, ledger))
-        while len(in_flight) > settings.batches_in_flight:
-            load_oldest()
-    while in_flight:
-        load_oldest()
-    bar.close()
-    annotated.close()
-    if pending_rejections:  # nothing to read, but the walk itself found bad paths
-        load_batch(str(work), run_id, [], [], quote(pending_rejections), [])
-        report.rejected(pending_rejections)
-
-    started = time.perf_counter()
-    shown.stage("cluster stories")
-    fault_point("cluster")
-    clustered = cluster_stories(str(work), run_id)
+    _Batches(work, settings, report, today, shown).run(paths, walk_rejections)
+    with report.stage("cluster"):
+        shown.stage("cluster stories")
+        clustered = cluster_stories(str(work), report.run_id)
     report.counts["stories_created"] = clustered.stories_created
     report.counts["stories_updated"] = clustered.stories_updated
-    report.timed("cluster", started)
+    with report.stage("dbt"):
+        with warehouse.opened(work) as con:
+            built_by = warehouse.marts_built_by(con)
+        report.dbt_fingerprint = dbt.project_fingerprint()
+        if clustered.articles_clustered == 0 and built_by == report.dbt_fingerprint:
+            # nothing the marts read has changed, and the same project built them: a re-run
+            # over seen input costs next to nothing
+            shown.stage("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
+        else:
+            shown.stage("dbt build (models and their tests)")
+            dbt_build(str(work))
 
-    started = time.perf_counter()
-    fault_point("dbt")
-    con = warehouse.connect(work)
-    built_by = warehouse.marts_built_by(con)
-    con.close()
-    report.dbt_fingerprint = dbt.project_fingerprint()
-    if clustered.articles_clustered == 0 and built_by == report.dbt_fingerprint:
-        # nothing the marts read has changed, and the same project built them: a re-run
-        # over seen input costs next to nothing
-        shown.stage("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
-    else:
-        shown.stage("dbt build (models and their tests)")
-        dbt_build(str(work))
-    report.timed("dbt", started)
+
+class _Batches:
+    """read -> extract -> annotate -> load over a run's files, a batch at a time. Batches
+    flow through a short queue (`in_flight`): while one is annotated (on the worker processes
+    or the Dask cluster), the flow reads and extracts the next and loads the previous one.
+    Rejections wait in `pending` to be written with the next batch loaded."""
+
+    def __init__(self, work: Path, settings: Settings, report: RunReport, today: date, shown: Progress):
+        self.work, self.settings, self.report, self.today, self.shown = work, settings, report, today, shown
+        self.on_dask = bool(settings.dask)
+        self.in_flight: deque[tuple[object, list[Article], list]] = deque()  # (future, articles, ledger)
+        self.pending: list[Rejection] = []
+        self.seen: set[str] = set()  # article ids read in this run
+        self.annotated = shown.bar("annotated", "article")
+
+    def run(self, paths: list[str], walk_rejections: list[Rejection]) -> None:
+        self.pending += walk_rejections
+        bar = self.shown.bar("read", "file", total=len(paths))
+        batches = _document_batches(paths, self.settings, bar)
+        while True:
+            with self.report.stage("read", fault=False):
+                documents, rejections = next(batches, (None, []))
+                self.pending += rejections
+                if documents is None:
+                    break
+                fresh, ledger = self._fresh(documents)
+            if documents:
+                self._submit(fresh, ledger)
+            while len(self.in_flight) > self.settings.batches_in_flight:
+                self._load_oldest()
+        while self.in_flight:
+            self._load_oldest()
+        bar.close()
+        self.annotated.close()
+        if self.pending:  # nothing left to load with them
+            load_batch(str(self.work), self.report.run_id, [], [], quote(self.pending), [])
+            self.report.rejected(self.pending)
+
+    def _fresh(self, documents: list[RawDocument]) -> tuple[list[RawDocument], list]:
+        """The documents not in the warehouse nor read before in this run, and the ledger
+        entries of the others (duplicates)."""
+        with warehouse.opened(self.work) as con:
+            known = warehouse.known_article_ids(con, [d.article_id for d in documents])
+        fresh, ledger = [], []
+        for document in documents:
+            if document.article_id in known or document.article_id in self.seen:
+                self.report.counts["articles_skipped"] += 1
+                ledger.append((document.source_path, document.article_id, "duplicate"))
+                continue
+            self.seen.add(document.article_id)
+            fresh.append(document)
+        return fresh, ledger
+
+    def _submit(self, fresh: list[RawDocument], ledger: list) -> None:
+        if not self.on_dask and len(fresh) >= 64:
+            workers.start_workers()  # spaCy's workers load while this batch is extracted
+        with self.report.stage("extract"):
+            articles, rejections = extract_batch(quote(fresh), self.today)
+        self.pending += rejections
+        fault_point("annotate")
+        batch = (
+            articles if self.on_dask else quote(articles)
+        )  # prefect-dask hands a quoted argument over as a bare tuple
+        future = annotate_batch.submit(batch, 1 if self.on_dask else None) if articles else None
+        ledger += [(a.source_path, a.article_id, "loaded") for a in articles]
+        self.in_flight.append((future, articles, ledger))
+
+    def _load_oldest(self) -> None:
+        future, articles, ledger = self.in_flight.popleft()
+        with self.report.stage("annotate", fault=False):
+            annotations = future.result() if future is not None else []
+            self.annotated.update(len(articles))
+            articles, annotations, ledger, failed = _without_failed(articles, annotations, ledger)
+            self.pending += failed
+        with self.report.stage("load", fault=False):
+            rejections, self.pending = self.pending, []
+            loaded, refused = load_batch(
+                str(self.work),
+                self.report.run_id,
+                quote(articles),
+                quote(annotations),
+                quote(rejections),
+                quote(ledger),
+            )
+            self.report.counts["articles_loaded"] += loaded
+            fault_point("load")  # after the batch is written to the working copy
+            self.report.rejected(rejections + refused)
+        get_run_logger().info(
+            "batch: %d new articles, %d rejected so far", len(articles), self.report.counts["rejected_inputs"]
+        )
 
 
 @flow(name="ingest-articles", log_prints=True)
@@ -355,25 +365,18 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
     with publish.run_lock(target, settings.lock_timeout_seconds):
         publish.wait_for_no_writer(target, settings.lock_timeout_seconds)  # before any work, not after it
         work = publish.prepare_working_copy(target)
-        con = warehouse.connect(work)
-        warehouse.ensure_schema(con)
-        warehouse.start_run(con, report.run_id, flow_run_id, input_path)
-        con.close()
+        with warehouse.opened(work) as con:
+            warehouse.ensure_schema(con)
+            warehouse.start_run(con, report.run_id, flow_run_id, input_path)
         try:
             _ingest_into(work, input_path, settings, report, date.today())
             workers.shutdown_workers()
             report.status = "success"
-            con = warehouse.connect(work)
-            warehouse.finish_run(
-                con,
-                report.run_id,
-                "success",
-                report.counts,
-                report.stage_seconds,
-                dbt_fingerprint=report.dbt_fingerprint,
-            )
-            con.execute("checkpoint")
-            con.close()
+            with warehouse.opened(work) as con:
+                warehouse.finish_run(
+                    con, report.run_id, "success", report.counts, report.stage_seconds, None, report.dbt_fingerprint
+                )
+                con.execute("checkpoint")
             publish.publish(target, settings.lock_timeout_seconds)
         except BaseException as exc:
             workers.shutdown_workers()
@@ -432,20 +435,13 @@ def _record_failed_run(target: Path, report: RunReport, flow_run_id, input_path:
         return
     try:
         work = publish.prepare_working_copy(target)
-        con = warehouse.connect(work)
-        warehouse.ensure_schema(con)
-        warehouse.start_run(con, report.run_id, flow_run_id, input_path)
-        counts = {
-            **report.counts,
-            "articles_loaded": 0,
-            "stories_created": 0,
-            "stories_updated": 0,
-        }  # nothing was published
-        warehouse.finish_run(
-            con, report.run_id, "failed", counts, report.stage_seconds, f"{report.error}\n{trace[-2000:]}"
-        )
-        con.execute("checkpoint")
-        con.close()
+        nothing_published = {"articles_loaded": 0, "stories_created": 0, "stories_updated": 0}
+        with warehouse.opened(work) as con:
+            warehouse.ensure_schema(con)
+            warehouse.start_run(con, report.run_id, flow_run_id, input_path)
+            counts, error = {**report.counts, **nothing_published}, f"{report.error}\n{trace[-2000:]}"
+            warehouse.finish_run(con, report.run_id, "failed", counts, report.stage_seconds, error)
+            con.execute("checkpoint")
         publish.publish(target)
     except Exception:  # noqa: BLE001 - recording the failure must not hide the failure itself
         publish.discard_working_copy(target)

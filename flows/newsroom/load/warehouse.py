@@ -28,6 +28,17 @@ def connect(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
+@contextmanager
+def opened(path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for the length of a block: closed however the block ends (a connection
+    left open holds the file's lock)."""
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("landing.sql", "ops.sql"):
         con.execute((SQL_DIR / name).read_text())
