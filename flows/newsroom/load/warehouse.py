@@ -7,7 +7,6 @@ article, Arrow costs next to nothing, and a batch is all-or-nothing.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,16 +14,13 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from ..config import SQL_DIR
+from ..config import SQL_DIR, Settings
 from ..faults import article_fault
 from ..records import Annotation, Article, Rejection
 
 
 def connect(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    # DuckDB caches up to 80% of RAM by default; beside spaCy's workers and the clustering
-    # stage's arrays the run's memory should not grow with the warehouse (DuckDB spills to
-    # disk past the limit).
-    config = {"memory_limit": os.environ.get("NEWSROOM_DUCKDB_MEMORY", "1GB")}
+    config = {"memory_limit": Settings().duckdb_memory}  # why a limit: see config.Settings
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import DBT_DIR
+from ..config import DBT_DIR, DBT_TARGET_DIR
 from ..processes import die_with_parent
 
 
@@ -87,7 +87,7 @@ def target_path(warehouse: Path) -> Path:
     hence one directory per warehouse); the run lock keeps one build per warehouse at a time.
     The working copy's path is fixed per warehouse, so this is stable across runs."""
     digest = hashlib.sha256(str(Path(warehouse).resolve()).encode()).hexdigest()[:12]
-    return DBT_DIR / "target" / f"build-{digest}"
+    return DBT_TARGET_DIR / f"build-{digest}"
 
 
 def build(warehouse: Path) -> DbtResult:
@@ -123,7 +123,7 @@ def generate_docs(warehouse: Path) -> Path:
     The catalog is read from a copy of the warehouse (same file name, so the same database
     name), so the docs never hold the warehouse open and a run can publish meanwhile; the
     copy is a consistent snapshot because runs publish by atomic rename."""
-    site = DBT_DIR / "target" / "docs-site"
+    site = DBT_TARGET_DIR / "docs-site"
     site.mkdir(parents=True, exist_ok=True)
     copy = site / Path(warehouse).name
     shutil.copyfile(warehouse, copy)
