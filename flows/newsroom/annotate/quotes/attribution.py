@@ -1,0 +1,368 @@
+"""Attribution: every cue with a subject gives a speaker and a content: the quotes in its
+sentence (direct), its clausal complement (indirect), or a complement that holds quoted
+fragments (mixed); headline-style "Name: words" lines; a quote split by its attribution is
+one quote."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass
+
+from .. import budget
+from .cues import (
+    _CONTENT_DEPS,
+    _DROP_FROM_SPEAKER,
+    _KEEP_PREP_HEADS,
+    _LONG_OBJECT,
+    _NO_OBJECT_CONTENT,
+    _OBJECT_DEPS,
+    _SAY_FORMS,
+    _SPEAKER_LABELS,
+    _VIEW_HOLDER_HEADS,
+    CUE_FORMS,
+    _is_cue,
+    _subject,
+)
+from .spans import _CLOSE, _STRAIGHT, _alpha, _overlaps, _strip
+
+
+def phrase_tokens(head) -> list:
+    """The noun phrase headed by `head`, without relative clauses, appositions and
+    conjuncts ("the official, who was described as ..." -> "the official")."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in _DROP_FROM_SPEAKER:
+            if child.dep_ == "prep" and head.lower_ in _KEEP_PREP_HEADS and child.i > head.i:
+                keep.extend(child.subtree)
+            continue
+        keep.extend(child.subtree)
+    low, high = min(t.i for t in keep), max(t.i for t in keep)
+    doc = head.doc
+    while low < high and (doc[low].is_punct or doc[low].is_space):
+        low += 1
+    while high > low and (doc[high].is_punct or doc[high].is_space):
+        high -= 1
+    return list(doc[low : high + 1])
+
+
+def _span_chars(tokens) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _subtree_chars(root, exclude=None) -> tuple[int, int]:
+    tokens = [t for t in root.subtree if exclude is None or t not in exclude]
+    tokens.sort(key=lambda t: t.i)
+    # Keep the contiguous run that contains the root.
+    ids = [t.i for t in tokens]
+    low = high = ids.index(root.i)
+    while low > 0 and ids[low - 1] == ids[low] - 1:
+        low -= 1
+    while high < len(ids) - 1 and ids[high + 1] == ids[high] + 1:
+        high += 1
+    run = tokens[low : high + 1]
+    while len(run) > 1 and (run[0].is_punct or run[0].lower_ in ("that", ",")):
+        run = run[1:]
+    while len(run) > 1 and run[-1].is_punct and run[-1].text not in _CLOSE | {_STRAIGHT}:
+        run = run[:-1]
+    return _span_chars(run)
+
+
+def _content_of(cue):
+    """(start, end) of what the cue attributes, from the parse; None when it has none."""
+    sent = cue.sent
+    if cue.lower_ == "according":
+        phrase = list(cue.subtree)
+        p_start, p_end = phrase[0].i, phrase[-1].i
+        if p_start - sent.start <= 1:
+            rest = [t for t in sent if t.i > p_end and not (t.i == p_end + 1 and t.is_punct)]
+        else:
+            rest = [t for t in sent if t.i < p_start]
+        rest = [t for t in rest if not t.is_space]
+        while rest and (rest[0].is_punct or rest[0].is_quote):
+            rest = rest[1:]
+        while rest and rest[-1].is_punct:
+            rest = rest[:-1]
+        return _span_chars(rest) if rest else None
+    for child in cue.children:
+        if child.dep_ in _CONTENT_DEPS:
+            return _subtree_chars(child)
+    # "said on Friday during a news conference that he may wait": the parser hangs the
+    # reported clause on the nearest noun, as a relative clause opened by "that" as a
+    # conjunction (mark). It marks a few true relative clauses so too, but under the
+    # cue's own prepositional phrase the reported clause is the likelier reading.
+    for token in cue.rights:
+        if token.dep_ == "prep":
+            for clause in token.subtree:
+                if clause.dep_ in ("relcl", "acl") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in clause.lefts
+                ):
+                    return _subtree_chars(clause)
+    # "McCain says the movement that's sweeping the country appeals to ...": a long object
+    # of "say" holding a clause is a reported clause the parser read as a noun phrase
+    # ("said a short prayer for the victims" holds none).
+    if cue.lower_ in _SAY_FORMS:
+        obj = next((c for c in cue.rights if c.dep_ == "dobj"), None)
+        if (
+            obj is not None
+            and sum(1 for t in obj.subtree if not t.is_punct) >= _LONG_OBJECT
+            and any(t.dep_ in ("relcl", "acl", "ccomp") for t in obj.subtree)
+        ):
+            rest = [t for t in cue.sent if t.i > cue.i and not t.is_space]
+            while rest and rest[-1].is_punct and not rest[-1].is_quote:
+                rest = rest[:-1]
+            if rest:
+                return _span_chars(rest)
+    # "..., the ministry said." parsed with the cue hanging off the content's verb.
+    if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.lower_ in CUE_FORMS:
+        return _subtree_chars(cue.head, exclude=set(cue.subtree))
+    # "accused Sanders of an 'artful smear'", "called for a ban": the object is the view.
+    if cue.lower_ not in _NO_OBJECT_CONTENT:
+        objects = [t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree]
+        objects = [t for t in objects if not t.is_space]
+        while objects and objects[-1].is_punct and objects[-1].text not in _CLOSE | {_STRAIGHT}:
+            objects.pop()
+        if objects:
+            return objects[0].idx, objects[-1].idx + len(objects[-1].text)
+    return None
+
+
+def _around_parenthetical(cue) -> tuple[tuple[int, int], ...]:
+    """A cue set off inside the clause it reports ("This campaign, he says, is different"),
+    parsed as parataxis of that clause's verb, which follows it: the clause around the cue,
+    as two pieces; () for any other cue."""
+    if cue.dep_ != "parataxis" or cue.head.i <= cue.i or cue.lower_ not in CUE_FORMS:
+        return ()
+    inner = [t.i for t in cue.subtree]
+    first, last = min(inner), max(inner)
+    clause = [t for t in cue.head.subtree if not first <= t.i <= last and not t.is_space]
+    pieces = []
+    for piece in ([t for t in clause if t.i < first], [t for t in clause if t.i > last]):
+        while piece and piece[0].is_punct and not piece[0].is_quote:
+            piece = piece[1:]
+        while piece and piece[-1].is_punct and not piece[-1].is_quote:
+            piece = piece[:-1]
+        if not piece:
+            return ()
+        pieces.append(_span_chars(piece))
+    return tuple(pieces)
+
+
+@dataclass
+class _Attribution:
+    cue: object
+    subject: object
+    content: tuple[int, int]
+    quote_type: str
+    parts: tuple[tuple[int, int], ...] = ()  # a quote split by its attribution: the quoted pieces
+
+    def text(self, text: str) -> str:
+        return " ".join(text[s:e] for s, e in self.parts or (self.content,))
+
+
+def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> list[_Attribution]:
+    text = doc.text if text is None else text  # doc.text joins every token: once per article
+    used: set[int] = set()
+    found: list[_Attribution] = []
+    # Spans are sorted and disjoint: looked up by bisection, not scanned once per cue (a page
+    # made of quotation marks made that quadratic).
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+
+    def inside_a_span(position: int) -> bool:
+        k = bisect_right(starts, position) - 1
+        return k >= 0 and position < ends[k]
+
+    for sent in doc.sents:
+        budget.check()
+        sent_range = (sent.start_char, sent.end_char)
+        overlapping = range(bisect_right(ends, sent.start_char), bisect_left(starts, sent.end_char))
+        for cue in sent:
+            if not _is_cue(cue) or inside_a_span(cue.idx):
+                continue
+            subject = _subject(cue)
+            if subject is None or inside_a_span(subject.idx):
+                continue
+            in_sentence = [k for k in overlapping if k not in used and _overlaps(spans[k], sent_range)]
+            parts = _around_parenthetical(cue)
+            content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
+            if in_sentence:
+                quoted = sum(
+                    _alpha(text[spans[k][0] : spans[k][1]])
+                    for k in in_sentence
+                    if _overlaps(spans[k], content or (0, 0))
+                )
+                unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
+                # A quoted fragment inside the reported clause ('he voted "uncommitted."')
+                # makes the clause a mixed quote; only a clause that is all quotation is direct.
+                if (
+                    content
+                    and unquoted >= max(3, 0.1 * quoted)
+                    and any(_overlaps(spans[k], content) for k in in_sentence)
+                ):
+                    used.update(in_sentence)
+                    found.append(_Attribution(cue, subject, content, "mixed", parts))
+                else:
+                    for k in in_sentence:
+                        used.add(k)
+                        found.append(_Attribution(cue, subject, spans[k], "direct"))
+            elif content and _alpha(text[content[0] : content[1]]) >= 8:
+                found.append(_Attribution(cue, subject, content, "indirect", parts))
+            else:
+                # "He said:" with the quotation in the next sentence.
+                nxt = [
+                    k for k, span in enumerate(spans) if k not in used and sent.end_char <= span[0] <= sent.end_char + 3
+                ]
+                for k in nxt[:1]:
+                    used.add(k)
+                    found.append(_Attribution(cue, subject, spans[k], "direct"))
+    # A quotation with no cue of its own continues the speaker of the quotation just before
+    # it (a quote running over paragraphs, or a speaker quoted twice in a row).
+    by_end = sorted((a.content[1], n) for n, a in enumerate(found))  # (end, position in found)
+    for k, span in enumerate(spans):
+        budget.check()
+        if k in used or _alpha(text[span[0] : span[1]]) < 20:
+            continue
+        j = bisect_right(by_end, (span[0], len(found))) - 1  # the attribution ending last before it
+        if j >= 0 and span[0] - by_end[j][0] < 400:
+            prev = found[by_end[bisect_left(by_end, (by_end[j][0], -1))][1]]  # on a tie, the first found
+            found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
+            insort(by_end, (span[1], len(found) - 1))
+            used.add(k)
+    found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
+    cues = sorted((a.cue.idx, a.cue.idx + len(a.cue.text), n) for n, a in enumerate(found))
+    found = [a for n, a in enumerate(found) if not _is_other_attribution(n, a, cues)]
+    found.sort(key=lambda a: a.content)
+    return [_trimmed(a, text) for a in _join_split_quotes(found, text)]
+
+
+def _is_other_attribution(n: int, candidate: _Attribution, cues: list[tuple[int, int, int]]) -> bool:
+    """A reported 'content' that ends at another attribution's cue is that attribution's
+    speaker and cue ("Council member Dana Whitcombe, who sits on the board, said"), read by
+    the parser as the object of a verb in what she said; it reports nothing. `cues` holds
+    (start, end, position in found) of every cue, sorted."""
+    if candidate.quote_type == "direct":
+        return False
+    start, end = candidate.content
+    k = bisect_left(cues, (start, -1, -1))
+    while k < len(cues) and cues[k][0] < end:  # cues inside the content; a cue is a word or two
+        if cues[k][2] != n and end <= cues[k][1] + 1:
+            return True
+        k += 1
+    return False
+
+
+def _trimmed(attribution: _Attribution, text: str) -> _Attribution:
+    """Content without edge whitespace: the blanked dateline before a first sentence
+    ("FRESNO, Calif. — Deliveries will be cut, the agency said") is spaces in the parsed text."""
+    attribution.content = _strip(text, *attribution.content)
+    attribution.parts = tuple(_strip(text, s, e) for s, e in attribution.parts)
+    return attribution
+
+
+# A line's opening words up to its first colon, and what follows on the line.
+_COLON_LINE = re.compile(r"^[ \t]*([^\n:]{1,60}?)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
+
+
+# Labels that head a line with a colon without attributing it to anyone.
+_LINE_LABELS = {
+    "latest",
+    "note",
+    "correction",
+    "clarification",
+    "update",
+    "updated",
+    "editor",
+    "editor's",
+    "editor’s",
+    "photo",
+    "photos",
+    "video",
+    "watch",
+    "read",
+    "related",
+    "credit",
+    "image",
+    "images",
+    "advertisement",
+    "tags",
+    "share",
+    "listen",
+    "source",
+    "click",
+    "subscribe",
+    "contact",
+    "email",
+    "follow",
+    "disclaimer",
+    "transcript",
+    "warning",
+    "q",
+    "question",
+    "answer",  # interview furniture: Q: ... A: ...
+}
+
+
+def _name_shaped(words: list[str]) -> bool:
+    """'Lynch', 'Ben Carson', 'KASICH': one to three capitalised words that neither open
+    with an article ('The Latest') nor name a page label ('Correction', 'Photo')."""
+    return (
+        1 <= len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and words[0].lower() not in ("the", "a", "an")
+        and not any(w.lower().strip(".,") in _LINE_LABELS for w in words)
+    )
+
+
+def _colon_lines(doc, text: str) -> list[_Attribution]:
+    """Headline style: a line 'Trump: We will build the wall' or 'Poll: Clinton leads'
+    attributes the rest of the line to the name before the colon."""
+    found = []
+    for line in _COLON_LINE.finditer(text):
+        budget.check()
+        prefix = line.group(1)
+        words = prefix.split()
+        if len(words) > 5 or not prefix[:1].isupper() or any(ch.isdigit() for ch in prefix):
+            continue
+        start, end = _strip(text, line.start(2), line.end(2))
+        if len(text[start:end].split()) < 3:
+            continue
+        speaker = doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
+        colon = doc.char_span(line.end(1), start, alignment_mode="contract")
+        if not speaker or colon is None or not any(t.text == ":" for t in colon):
+            continue
+        if not (
+            any(t.ent_type_ in _SPEAKER_LABELS for t in speaker)
+            or speaker[-1].lower_ in _VIEW_HOLDER_HEADS
+            or _name_shaped(words)
+        ):
+            continue
+        cue = next(t for t in colon if t.text == ":")
+        found.append(_Attribution(cue, speaker.root, (start, end), "direct"))
+    return found
+
+
+_MAX_JOIN_GAP = 200
+
+
+def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attribution]:
+    """One quotation interrupted by its attribution ("A," she said. "B.") is one quote, as
+    readers and annotators count it. Pieces in different paragraphs stay apart: joining them
+    cost more matches on PolNeAR than it gained."""
+    joined: list[_Attribution] = []
+    for attribution in found:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.quote_type == attribution.quote_type == "direct"
+            and prev.cue.i == attribution.cue.i
+            and prev.content[1] <= attribution.cue.idx < attribution.content[0]
+            and attribution.content[0] - prev.content[1] <= _MAX_JOIN_GAP
+            and "\n" not in text[prev.content[1] : attribution.content[0]]
+        ):
+            parts = (prev.parts or (prev.content,)) + (attribution.content,)
+            joined[-1] = _Attribution(
+                prev.cue, prev.subject, (prev.content[0], attribution.content[1]), "direct", parts
+            )
+            continue
+        joined.append(attribution)
+    return joined

@@ -1,0 +1,316 @@
+"""The words that attribute speech: cue verbs ("said", "according to"), verbs of stance,
+and the heads of speakers who can hold a view (officials, sources, organisations).
+What a cue's subject is, read from the parse."""
+
+from __future__ import annotations
+
+_CUE_LEMMAS = {
+    "say": "say said says saying",
+    "tell": "tell told tells telling",
+    "add": "add added adds adding",
+    "warn": "warn warned warns warning",
+    "deny": "deny denied denies denying",
+    "insist": "insist insisted insists insisting",
+    "claim": "claim claimed claims claiming",
+    "state": "state stated states stating",
+    "announce": "announce announced announces announcing",
+    "explain": "explain explained explains explaining",
+    "note": "note noted notes noting",
+    "argue": "argue argued argues arguing",
+    "write": "write wrote writes writing written",
+    "ask": "ask asked asks asking",
+    "reply": "reply replied replies replying",
+    "respond": "respond responded responds responding",
+    "acknowledge": "acknowledge acknowledged acknowledges acknowledging",
+    "admit": "admit admitted admits admitting",
+    "declare": "declare declared declares declaring",
+    "stress": "stress stressed stresses stressing",
+    "emphasize": "emphasize emphasized emphasizes emphasise emphasised emphasises",
+    "suggest": "suggest suggested suggests suggesting",
+    "predict": "predict predicted predicts predicting",
+    "confirm": "confirm confirmed confirms confirming",
+    "urge": "urge urged urges urging",
+    "accuse": "accuse accused accuses accusing",
+    "recall": "recall recalled recalls recalling",
+    "tweet": "tweet tweeted tweets tweeting",
+    "post": "posted",
+    "report": "report reported reports reporting",
+    "allege": "allege alleged alleges alleging",
+    "assert": "assert asserted asserts asserting",
+    "concede": "concede conceded concedes conceding",
+    "contend": "contend contended contends contending",
+    "promise": "promise promised promises promising",
+    "vow": "vow vowed vows vowing",
+    "pledge": "pledge pledged pledges pledging",
+    "threaten": "threaten threatened threatens",
+    "complain": "complain complained complains complaining",
+    "reiterate": "reiterate reiterated reiterates",
+    "maintain": "maintained maintains",
+    "disclose": "disclose disclosed discloses",
+    "reveal": "reveal revealed reveals",
+    "estimate": "estimate estimated estimates",
+    "observe": "observed observes",
+    "remark": "remark remarked remarks",
+    "joke": "joke joked jokes",
+    "quip": "quipped",
+    "charge": "charged",
+    "counter": "countered",
+    "caution": "caution cautioned cautions",
+    "believe": "believe believes believed",
+    "think": "think thinks thought",
+    "testify": "testify testified testifies",
+    "indicate": "indicate indicated indicates",
+    "point": "pointed",
+    "agree": "agree agreed agrees",
+}
+
+
+def _forms(lexicon: dict[str, str], lemmas=None) -> set[str]:
+    return {form for lemma, forms in lexicon.items() if lemmas is None or lemma in lemmas for form in forms.split()}
+
+
+CUE_FORMS = _forms(_CUE_LEMMAS)
+# Verbs of stance rather than speech: they attribute a view ("Clinton criticized the
+# deal", "polls show that ...") when their subject is someone who can hold one.
+_STANCE_LEMMAS = {
+    "call": "call called calls calling",
+    "show": "show shows showed showing shown",
+    "find": "find found finds",
+    "want": "want wants wanted",
+    "criticize": "criticize criticized criticizes criticizing criticise criticised criticises",
+    "support": "support supports supported supporting",
+    "endorse": "endorse endorsed endorses endorsing",
+    "refuse": "refuse refused refuses refusing",
+    "decline": "decline declined declines declining",
+    "describe": "describe described describes describing",
+    "praise": "praise praised praises praising",
+    "defend": "defend defended defends defending",
+    "hope": "hope hopes hoped hoping",
+    "plan": "plan plans planned planning",
+    "propose": "propose proposed proposes proposing",
+    "see": "see sees saw",
+    "know": "know knows knew",
+    "mention": "mention mentioned mentions mentioning",
+    "cite": "cite cited cites citing",
+    "question": "question questioned questions questioning",
+    "blame": "blame blamed blames blaming",
+    "reject": "reject rejected rejects rejecting",
+    "dismiss": "dismiss dismissed dismisses dismissing",
+    "fear": "fear fears feared fearing",
+    "demand": "demand demanded demands demanding",
+    "oppose": "oppose opposed opposes opposing",
+    "attack": "attack attacked attacks attacking",
+    "slam": "slam slammed slams slamming",
+    "blast": "blast blasted blasts blasting",
+    "mock": "mock mocked mocks mocking",
+    "expect": "expect expects expected expecting",
+    "discuss": "discuss discussed discusses discussing",
+    "express": "express expressed expresses expressing",
+    "seek": "seek seeks sought seeking",
+    "prefer": "prefer prefers preferred preferring",
+    "welcome": "welcome welcomed welcomes welcoming",
+    "condemn": "condemn condemned condemns condemning",
+    "invite": "invite invited invites inviting",
+    "encourage": "encourage encouraged encourages encouraging",
+    "conclude": "conclude concluded concludes concluding",
+    "compare": "compare compared compares comparing",
+    "liken": "liken likened likens likening",
+    "refer": "referring referred refers",
+    "talk": "talking talked talks",
+    "speak": "spoke speaks speaking",
+    "imply": "imply implied implies implying",
+    "highlight": "highlight highlighted highlights highlighting",
+    "tout": "tout touted touts touting",
+    "denounce": "denounce denounced denounces denouncing",
+    "decry": "decry decried decries decrying",
+    "applaud": "applaud applauded applauds applauding",
+    "remind": "remind reminded reminds reminding",
+    "thank": "thank thanked thanks thanking",
+    "congratulate": "congratulate congratulated congratulates congratulating",
+    "echo": "echoed echoes echoing",
+    "repeat": "repeat repeated repeats repeating",
+    "downplay": "downplay downplayed downplays downplaying",
+    "hail": "hail hailed hails hailing",
+    "lament": "lament lamented laments lamenting",
+}
+STANCE_FORMS = _forms(_STANCE_LEMMAS) - CUE_FORMS
+# Speech verbs whose object is the addressee or nothing said ("told reporters").
+_NO_OBJECT_CONTENT = _forms(_CUE_LEMMAS, {"say", "tell", "ask", "add"})
+_SAY_FORMS = _forms(_CUE_LEMMAS, {"say"})
+_LONG_OBJECT = 6  # words
+_OBJECT_DEPS = {"dobj", "dative", "prep", "oprd", "attr", "acomp", "pcomp"}
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+_PERSON_PRONOUNS = {"he", "she", "i"}
+ANON_SOURCE_HEADS = {
+    "source",
+    "sources",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "someone",
+    "individual",
+    "individuals",
+}
+OFFICIAL_HEADS = {
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "aide",
+    "aides",
+    "diplomat",
+    "diplomats",
+    "officer",
+    "officers",
+    "representative",
+    "representatives",
+    "authorities",
+    "minister",
+    "director",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "envoy",
+    "staffer",
+    "staffers",
+}
+ORG_HEADS = {
+    "ministry",
+    "government",
+    "department",
+    "agency",
+    "company",
+    "police",
+    "military",
+    "army",
+    "court",
+    "committee",
+    "statement",
+    "report",
+    "administration",
+    "council",
+    "commission",
+    "office",
+    "campaign",
+    "board",
+    "bank",
+    "firm",
+    "group",
+    "party",
+    "embassy",
+    "media",
+    "newspaper",
+    "bureau",
+    "union",
+}
+_CONTENT_DEPS = ("ccomp", "xcomp")
+_DROP_FROM_SPEAKER = {"relcl", "acl", "appos", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
+_KEEP_PREP_HEADS = {
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "officials",
+    "director",
+    "minister",
+    "representative",
+    "member",
+    "members",
+}
+
+
+def _is_cue(token) -> bool:
+    lower = token.lower_
+    if lower == "according" and any(c.lower_ == "to" for c in token.children):
+        return True
+    if lower in STANCE_FORMS:
+        subject = _active_subject(token)
+        return subject is not None and _agentive(subject)
+    if lower not in CUE_FORMS:
+        return False
+    # An active subject: "the deal was announced" names no speaker.
+    return _active_subject(token) is not None
+
+
+_SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp")
+
+
+def _active_subject(verb):
+    """The verb's subject, or the subject it shares with the verb it is coordinated with
+    or hangs from ("Rubio flipped his choice, saying ...", "McCain ... and says ...")."""
+    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+    if own is not None:
+        return own if own.dep_ == "nsubj" else None
+    if (
+        verb.dep_ in _SHARED_SUBJECT_DEPS
+        and verb.head.i != verb.i
+        and not any(c.dep_ == "auxpass" for c in verb.children)
+    ):
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return None
+
+
+_EVIDENCE_HEADS = {
+    "poll",
+    "polls",
+    "survey",
+    "surveys",
+    "study",
+    "studies",
+    "data",
+    "report",
+    "reports",
+    "analysis",
+    "research",
+    "records",
+    "documents",
+    "figures",
+    "statement",
+    "letter",
+    "memo",
+}
+_SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+# Polled and voting groups hold views too ("56 percent would vote for Clinton", "voters see
+# Clinton as ..."). Bare quantifiers ("most", "half") are left out: "most of Europe has
+# pulled out, blaming the US" made "most" a speaker, and pronouns then resolved to it.
+_PUBLIC_HEADS = {
+    "voters",
+    "respondents",
+    "percent",
+    "democrats",
+    "republicans",
+    "independents",
+    "americans",
+    "supporters",
+    "residents",
+    "citizens",
+    "adults",
+    "delegates",
+    "critics",
+    "opponents",
+    "experts",
+    "analysts",
+    "economists",
+    "observers",
+    "conservatives",
+    "liberals",
+}
+_VIEW_HOLDER_HEADS = OFFICIAL_HEADS | ANON_SOURCE_HEADS | ORG_HEADS | _EVIDENCE_HEADS | _PUBLIC_HEADS
+
+
+def _agentive(subject) -> bool:
+    """Whether a subject can hold a view: a named person or body, a pronoun, an official,
+    a source, an organisation, a document or a polled group."""
+    return subject.ent_type_ in _SPEAKER_LABELS or subject.lower_ in PRONOUNS or subject.lower_ in _VIEW_HOLDER_HEADS
+
+
+def _subject(cue):
+    if cue.lower_ == "according":
+        to = next(c for c in cue.children if c.lower_ == "to")
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    return _active_subject(cue)

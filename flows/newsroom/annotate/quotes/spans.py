@@ -1,0 +1,61 @@
+"""Quoted spans: the text between quote marks, straight or curly, tolerant of unbalanced
+marks and of quotes that run over several paragraphs."""
+
+from __future__ import annotations
+
+_OPEN = {"“", "«", "„"}
+_CLOSE = {"”", "»"}
+_STRAIGHT = '"'
+_OPENING_CONTEXT = set(" \t\n([{—–-:/") | {""}
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of text between quote marks. An opening mark left open at the end of a
+    paragraph closes there, unless the next paragraph opens with a quote mark, which in news
+    style continues the same quotation."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            j = i
+            while j < n and text[j] in " \t\n":
+                j += 1
+            if open_at is not None:
+                if j < n and (text[j] in _OPEN or text[j] == _STRAIGHT):
+                    spans.append((open_at, i))
+                    open_at, i = j + 1, j + 1
+                    continue
+                spans.append((open_at, i))
+                open_at = None
+            i = j
+            continue
+        prev = text[i - 1] if i else ""
+        if ch in _OPEN or (ch == _STRAIGHT and open_at is None and prev in _OPENING_CONTEXT):
+            if open_at is None:
+                open_at = i + 1
+        elif ch in _CLOSE or ch == _STRAIGHT:
+            if open_at is not None:
+                spans.append((open_at, i))
+                open_at = None
+        i += 1
+    if open_at is not None:
+        spans.append((open_at, n))
+    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _alpha(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
