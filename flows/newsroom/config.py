@@ -36,24 +36,22 @@ class SettingError(ValueError):
     """A setting that cannot be used; its message is one line for the user."""
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, cast, what: str):
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        return cast(value)
     except ValueError:
-        raise SettingError(f"{name}={value!r} is not a whole number") from None
+        raise SettingError(f"{name}={value!r} is not {what}") from None
+
+
+def _env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
 
 
 def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise SettingError(f"{name}={value!r} is not a number") from None
+    return _env_number(name, default, float, "a number")
 
 
 def _env_path(name: str, default: Path) -> Path:

@@ -14,11 +14,7 @@ resolved as (
         mentions.* exclude (entity_id, canonical_name),  -- noqa: RF02
         coalesce(full_names.full_name, mentions.canonical_name) as canonical_name
     from mentions
-    left join full_names
-        on
-            mentions.article_id = full_names.article_id
-            and full_names.short_name = lower(trim(mentions.canonical_name))
-            and mentions.entity_type = 'PERSON'
+    {{ join_story_full_name('mentions', 'canonical_name', "mentions.entity_type = 'PERSON'") }}
 ),
 
 final as (

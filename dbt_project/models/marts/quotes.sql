@@ -16,11 +16,7 @@ speakers as (
         quotes.quote_id,
         coalesce({{ entity_id('full_names.full_name') }}, quotes.speaker_entity_id) as speaker_entity_id
     from quotes
-    left join full_names
-        on
-            quotes.article_id = full_names.article_id
-            and full_names.short_name = lower(trim(quotes.speaker_canonical))
-            and quotes.speaker_kind = 'named_person'
+    {{ join_story_full_name('quotes', 'speaker_canonical', "quotes.speaker_kind = 'named_person'") }}
 ),
 
 final as (

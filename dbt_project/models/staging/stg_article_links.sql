@@ -1,14 +1,6 @@
+-- Article links as the clustering stage stored them; found_run_id is the run that found the link.
 with source as (
     select * from {{ source('landing', 'article_links') }}
 )
 
-select
-    article_id,
-    linked_article_id,
-    relation,
-    shingle_jaccard,
-    sentence_alignment,
-    entity_overlap,
-    text_similarity,
-    run_id as found_run_id
-from source
+select * rename (run_id as found_run_id) from source  -- noqa: AM04

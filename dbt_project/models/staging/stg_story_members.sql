@@ -1,10 +1,6 @@
+-- Story membership as the clustering stage stored it (stable ids, only extended or merged).
 with source as (
     select * from {{ source('landing', 'story_members') }}
 )
 
-select
-    article_id,
-    story_id,
-    assigned_run_id,
-    assigned_at
-from source
+select * from source  -- noqa: AM04

@@ -54,93 +54,22 @@ def known_article_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set
     return {r[0] for r in rows}
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema, where: str = "") -> None:
+# One column list: the DDL in sql/. The Arrow schemas of the batches are read from the tables
+# themselves (once per process), so a column added there is a column here.
+_SCHEMAS: dict[str, pa.Schema] = {}
+
+
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    if table not in _SCHEMAS:
+        _SCHEMAS[table] = con.sql(f"select * from {table} limit 0").to_arrow_table().schema
+    return _SCHEMAS[table]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], where: str = "") -> None:
     if not rows:
         return
-    batch = pa.Table.from_pylist(rows, schema=schema)  # noqa: F841 - read by name below
+    batch = pa.Table.from_pylist(rows, schema=table_schema(con, table))  # noqa: F841 - read by name below
     con.execute(f"insert into {table} by name select * from batch {where}")
-
-
-ARTICLES = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("external_id", pa.string()),
-        ("source_path", pa.string()),
-        ("input_format", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("published_date", pa.date32()),
-        ("outlet", pa.string()),
-        ("wire_agency", pa.string()),
-        ("byline", pa.string()),
-        ("dateline", pa.string()),
-        ("body_text", pa.string()),
-        ("word_count", pa.int32()),
-        ("encoding", pa.string()),
-        ("encoding_guessed", pa.bool_()),
-        ("extraction_method", pa.string()),
-        ("quality_flags", pa.list_(pa.string())),
-        ("run_id", pa.string()),
-        ("loaded_at", pa.timestamp("us")),
-    ]
-)
-MENTIONS = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("mention_index", pa.int32()),
-        ("start_char", pa.int32()),
-        ("end_char", pa.int32()),
-        ("mention_text", pa.string()),
-        ("label", pa.string()),
-        ("canonical_name", pa.string()),
-    ]
-)
-QUOTES = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("quote_index", pa.int32()),
-        ("start_char", pa.int32()),
-        ("end_char", pa.int32()),
-        ("quote_text", pa.string()),
-        ("quote_type", pa.string()),
-        ("cue_text", pa.string()),
-        ("cue_start", pa.int32()),
-        ("speaker_text", pa.string()),
-        ("speaker_mention_text", pa.string()),
-        ("speaker_start", pa.int32()),
-        ("speaker_end", pa.int32()),
-        ("speaker_kind", pa.string()),
-        ("speaker_canonical", pa.string()),
-        ("speaker_affiliation", pa.string()),
-    ]
-)
-FEATURES = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("sentence_stems", pa.list_(pa.string())),
-        ("shingles", pa.list_(pa.uint32())),
-        ("signature", pa.list_(pa.uint64())),
-    ]
-)
-REJECTIONS = pa.schema(
-    [
-        ("source_path", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("content_sha", pa.string()),
-        ("run_id", pa.string()),
-        ("seen_at", pa.timestamp("us")),
-    ]
-)
-INPUT_FILES = pa.schema(
-    [
-        ("source_path", pa.string()),
-        ("article_id", pa.string()),
-        ("status", pa.string()),
-        ("run_id", pa.string()),
-        ("seen_at", pa.timestamp("us")),
-    ]
-)
 
 
 def load_batch(
@@ -161,21 +90,17 @@ def load_batch(
             article_fault("load", article.body_text)
         new_ids = {a.article_id for a in new}
         annotations = [ann for ann in annotations if ann.article_id in new_ids]
-        _insert(con, "landing.articles", _article_rows(new, run_id, stamp), ARTICLES)
-        _insert(con, "landing.entity_mentions", _annotation_rows(annotations, "mentions", MENTIONS), MENTIONS)
-        _insert(con, "landing.quotes", _annotation_rows(annotations, "quotes", QUOTES), QUOTES)
+        _insert(con, "landing.articles", _article_rows(con, new, run_id, stamp))
+        _insert(con, "landing.entity_mentions", _annotation_rows(con, annotations, "mentions"))
+        _insert(con, "landing.quotes", _annotation_rows(con, annotations, "quotes"))
         insert_features(con, [(ann.article_id, ann.features) for ann in annotations if ann.features is not None])
         # A rejection is recorded once per input and reason, a file once per article: re-running
         # over the same input adds no rows.
         rows = [{**vars(r), "run_id": run_id, "seen_at": stamp} for r in rejections]
-        _insert(con, "ops.rejected_inputs", rows, REJECTIONS, where=_NEW_REJECTION)
+        _insert(con, "ops.rejected_inputs", rows, where=_NEW_REJECTION)
         rows = [dict(zip(("source_path", "article_id", "status"), entry, strict=True)) for entry in ledger]
         _insert(
-            con,
-            "ops.input_files",
-            [{**r, "run_id": run_id, "seen_at": stamp} for r in rows],
-            INPUT_FILES,
-            where=_NEW_INPUT_FILE,
+            con, "ops.input_files", [{**r, "run_id": run_id, "seen_at": stamp} for r in rows], where=_NEW_INPUT_FILE
         )
     return len(new)
 
@@ -189,16 +114,19 @@ _NEW_INPUT_FILE = """where not exists (
     where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)"""
 
 
-def _article_rows(articles: list[Article], run_id: str, stamp: datetime) -> list[dict]:
-    fields = [name for name in ARTICLES.names if name not in ("run_id", "loaded_at")]  # word_count: a property
+def _article_rows(con, articles: list[Article], run_id: str, stamp: datetime) -> list[dict]:
+    names = table_schema(con, "landing.articles").names
+    fields = [name for name in names if name not in ("run_id", "loaded_at")]  # word_count: a property
     return [{**{name: getattr(a, name) for name in fields}, "run_id": run_id, "loaded_at": stamp} for a in articles]
 
 
-def _annotation_rows(annotations: list[Annotation], kind: str, schema: pa.Schema) -> list[dict]:
+def _annotation_rows(con, annotations: list[Annotation], kind: str) -> list[dict]:
     """Rows of landing.entity_mentions or landing.quotes: the record's fields that the
     table has, with the article and the item's position in it."""
-    index = "mention_index" if kind == "mentions" else "quote_index"
-    fields = [name for name in schema.names if name not in ("article_id", index)]
+    table, index = (
+        ("landing.entity_mentions", "mention_index") if kind == "mentions" else ("landing.quotes", "quote_index")
+    )
+    fields = [name for name in table_schema(con, table).names if name not in ("article_id", index)]
     return [
         {"article_id": ann.article_id, index: i, **{name: getattr(item, name) for name in fields}}
         for ann in annotations
@@ -239,7 +167,7 @@ def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:
             "shingles": [f.shingles.astype("uint32") for _, f in rows],
             "signature": [f.signature.astype("uint64") for _, f in rows],
         },
-        schema=FEATURES,
+        schema=table_schema(con, "landing.article_features"),
     )
     con.execute("""insert into landing.article_features by name select * from batch
                    where article_id not in (select article_id from landing.article_features)""")
