@@ -23,7 +23,7 @@ credits as (
 
 final as (
     select
-        substr(md5(source_type || ':' || lower(name)), 1, 16) as source_id,
+        {{ short_id("source_type || ':' || lower(name)") }} as source_id,
         min(name) as name,
         source_type,
         count(distinct article_id) as article_count,

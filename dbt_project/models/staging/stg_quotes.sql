@@ -1,10 +1,15 @@
+{#- the same quotation in several articles: case, punctuation and quote marks folded -#}
+{%- set folded_quote_text -%}
+    trim(regexp_replace(regexp_replace(lower(replace(quote_text, '’', '''')), '[^a-z0-9'' ]+', ' ', 'g'), '\s+', ' ', 'g'))
+{%- endset -%}
+
 with source as (
     select * from {{ source('landing', 'quotes') }}
 ),
 
 keyed as (
     select
-        substr(md5(article_id || ':' || quote_index::varchar), 1, 16) as quote_id,
+        {{ short_id("article_id || ':' || quote_index::varchar") }} as quote_id,
         article_id,
         quote_index,
         quote_text,
@@ -21,19 +26,7 @@ keyed as (
         speaker_affiliation,
         start_char,
         end_char,
-        -- the same quotation in several articles: case, punctuation and quote marks folded
-        substr(
-            md5(
-                trim(
-                    regexp_replace(
-                        regexp_replace(lower(replace(quote_text, '’', '''')), '[^a-z0-9'' ]+', ' ', 'g'), '\s+', ' ', 'g'
-                    )
-                )
-            ),
-            1,
-            16
-        )
-            as quote_group_id
+        {{ short_id(folded_quote_text) }} as quote_group_id
     from source
 )
 

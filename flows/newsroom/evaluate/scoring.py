@@ -16,10 +16,13 @@ class PRF:
     f1: float
 
     @classmethod
-    def from_counts(cls, tp: float, fp: float, fn: float) -> PRF:
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
+    def of(cls, p: float, r: float) -> PRF:
+        """Precision, recall and their harmonic mean."""
         return cls(p, r, 2 * p * r / (p + r) if p + r else 0.0)
+
+    @classmethod
+    def from_counts(cls, tp: float, fp: float, fn: float) -> PRF:
+        return cls.of(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0)
 
 
 def shingle_counts(text: str, n: int = 4) -> Counter:
@@ -51,7 +54,7 @@ def benchmark_prf(pages: list[tuple[float, float, float]]) -> PRF:
     rs = [recall(*x) for x in pages if x[0] + x[2] > 0]
     p = sum(ps) / len(ps) if ps else 0.0
     r = sum(rs) / len(rs) if rs else 0.0
-    return PRF(p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    return PRF.of(p, r)
 
 
 def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> PRF:
@@ -69,7 +72,7 @@ def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> PRF:
         p += both / len(same_pred)
         r += both / len(same_gold)
     p, r = (p / len(items), r / len(items)) if items else (0.0, 0.0)
-    return PRF(p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    return PRF.of(p, r)
 
 
 def format_table(rows: list[tuple[str, PRF, str]], title: str) -> str:
