@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import SettingError, Settings, quiet_prefect
+from .config import HOME, PROJECT_ROOT, SettingError, Settings, quiet_prefect
 
 EXIT_CODES = """exit codes: 0 done; 1 the run failed (recorded in ops.runs); 2 bad arguments, settings,
 input or folder (nothing recorded); 3 another run is building the warehouse; 4 the warehouse
@@ -192,7 +192,7 @@ def cmd_trigger(args: argparse.Namespace) -> int:
     return service.trigger(_settings(), wait=args.wait)
 
 
-DEFAULT_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+DEFAULT_EVAL = PROJECT_ROOT.parent / "shared" / "eval"  # beside the checkout
 
 
 class _Tee:
@@ -270,21 +270,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsroom", description=__doc__, epilog=EXIT_CODES)
-    commands = parser.add_subparsers(dest="command", required=True)
-
+def _warehouse_commands(commands) -> None:
     run = commands.add_parser(
         "run", help="ingest a file or folder of articles and rebuild the marts", epilog=EXIT_CODES
     )
     run.add_argument("--input", help="file or folder (default: the bundled sample)")
     run.add_argument("--warehouse", help="DuckDB file to build (default: warehouse/news.duckdb)")
     run.set_defaults(func=cmd_run)
-
     show = commands.add_parser("summary", help="row counts of the published warehouse")
     show.add_argument("--warehouse")
     show.set_defaults(func=cmd_summary)
-
     query = commands.add_parser("sql", help="run a query file (or - for stdin) on the published warehouse, read-only")
     query.add_argument("file")
     query.add_argument("--warehouse")
@@ -298,7 +293,13 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--csv", action="store_true", help="CSV on stdout instead of a table")
     query.add_argument("--max-rows", type=int, default=100)
     query.set_defaults(func=cmd_sql)
+    docs = commands.add_parser("docs", help="generate the dbt docs site and serve it on 127.0.0.1")
+    docs.add_argument("--warehouse")
+    docs.add_argument("--port", type=int, default=8080)
+    docs.set_defaults(func=cmd_docs)
 
+
+def _service_commands(commands) -> None:
     serving = commands.add_parser(
         "serve", help="start the Prefect server and the scheduled deployment (in the background)"
     )
@@ -309,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     triggering.add_argument("--wait", action="store_true", help="wait for the run to finish")
     triggering.set_defaults(func=cmd_trigger)
 
+
+def _measuring_commands(commands) -> None:
     evaluate = commands.add_parser("eval", help="score a stage on labelled data (../shared/eval by default)")
     evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters"])
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
@@ -319,12 +322,6 @@ def main(argv: list[str] | None = None) -> int:
         help="do not replace the figures the dbt docs show (dbt_project/docs/evaluations.json)",
     )
     evaluate.set_defaults(func=cmd_eval)
-
-    docs = commands.add_parser("docs", help="generate the dbt docs site and serve it on 127.0.0.1")
-    docs.add_argument("--warehouse")
-    docs.add_argument("--port", type=int, default=8080)
-    docs.set_defaults(func=cmd_docs)
-
     benchmark = commands.add_parser("bench", help="throughput against bare spaCy, re-run cost, peak memory")
     benchmark.add_argument(
         "what",
@@ -337,9 +334,16 @@ def main(argv: list[str] | None = None) -> int:
     benchmark.add_argument(
         "--sizes", type=int, nargs="+", default=[2000, 20000], help="clusters: warehouse sizes to time"
     )
-    benchmark.add_argument("--workdir", default=str(Path(__file__).resolve().parents[2] / ".bench"))
+    benchmark.add_argument("--workdir", default=str(HOME / ".bench"))
     benchmark.set_defaults(func=cmd_bench)
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsroom", description=__doc__, epilog=EXIT_CODES)
+    commands = parser.add_subparsers(dest="command", required=True)
+    _warehouse_commands(commands)
+    _service_commands(commands)
+    _measuring_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

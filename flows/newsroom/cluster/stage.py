@@ -58,9 +58,8 @@ def cluster(state: WarehouseStories) -> Clustering:
     new_order = state.new_order
     if not new_order:
         return Clustering()
-    new_ids = set(new_order)
     facts, model, stored = _model(state)
-    copies = _copy_candidates(stored, new_ids)
+    copies = _copy_candidates(stored, set(new_order))
     index = _blocking_index(model, list(model.index))
     position = {a: i for i, a in enumerate(new_order)}
 
@@ -80,9 +79,7 @@ def cluster(state: WarehouseStories) -> Clustering:
             for o, n in shared.items()
             if n >= MIN_SHARED_KEYS and o != article_id and (o not in position or position[o] < mine)
         ]
-        return [o for _, o in sorted(placed, reverse=True)[:MAX_CANDIDATES]]
-
-    # (cached: the assignment passes ask again for the same article)
+        return [o for _, o in sorted(placed, reverse=True)[:MAX_CANDIDATES]]  # cached: asked again by later passes
 
     @functools.cache
     def nearest(article_id: str) -> list[str]:
@@ -99,7 +96,17 @@ def cluster(state: WarehouseStories) -> Clustering:
             TextFeatures(model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)),
         )
 
-    links, sources, checked = [], defaultdict(list), set()
+    links = _syndication_links(new_order, copies, nearest, facts, model, text_profile)
+    sources = defaultdict(list)
+    for link in links:
+        sources[link["article_id"]].append(link["linked_article_id"])
+    return _assign_stories(state, sources, candidates, nearest, model, links)
+
+
+def _syndication_links(new_order, copies, nearest, facts, model, text_profile) -> list[dict]:
+    """Copy and rewrite links of the new articles: with their copy candidates (LSH) and
+    their few most similar candidates, each pair checked once."""
+    links, checked = [], set()
     for article_id in new_order:
         for other in sorted(copies.get(article_id, set()) | set(nearest(article_id)[:REWRITE_CHECKS])):
             pair = frozenset((article_id, other))
@@ -109,8 +116,7 @@ def cluster(state: WarehouseStories) -> Clustering:
             link = _syndication_link(article_id, other, facts, model, text_profile)
             if link is not None:
                 links.append(link)
-                sources[link["article_id"]].append(link["linked_article_id"])
-    return _assign_stories(state, sources, candidates, nearest, model, links)
+    return links
 
 
 def _model(state: WarehouseStories) -> tuple[dict[str, ArticleFacts], SimilarityModel, StoredFeatures]:

@@ -47,70 +47,65 @@ def assign_greedy(
     worth merging with or moving a to (default: candidates); groups: see _merge_touched.
     Returns the assignment and, per new article, the member it matched best with its score
     (the evidence behind a same-story link)."""
-    result = Assignment()
-    current = dict(existing)
+    result, evidence = Assignment(), {}
+    current, age = dict(existing), dict(story_age)
     members: dict[str, list[str]] = {}
     for article, story in existing.items():
         members.setdefault(story, []).append(article)
-    age = dict(story_age)
-    evidence: dict[str, tuple[str, float]] = {}
     for position, article in enumerate(new_in_order):
-        linked = sorted(
-            {current[s] for s in sources.get(article, []) if s in current}, key=lambda s: (age.get(s, ()), s)
-        )
-        if linked:
-            story = linked[0]
-            for merged in linked[1:]:
-                result.merges.append((merged, story))
-                for member in members.pop(merged, []):
-                    current[member] = story
-                    result.members[member] = story
-                    members.setdefault(story, []).append(member)
-                result.created.discard(merged)
-        else:
-            story, best = None, threshold
-            by_story: dict[str, list[str]] = {}
-            for other in candidates(article):
-                if other in current and other != article:
-                    by_story.setdefault(current[other], []).append(other)
-            for candidate_story, score, (top, top_score) in _story_scores(
-                article, by_story, members, similarity, max_members
-            ):
-                if score >= best:
-                    story, best = candidate_story, score
-                    evidence[article] = (top, top_score)
-            if story is None:
-                story = story_id_for(article)
-                age[story] = ("~", position)  # newer than every stored story
-                result.created.add(story)
+        story = _sources_story(article, sources, current, members, age, result)
+        if story is None:
+            story, best = _best_story(article, candidates, current, members, similarity, threshold, max_members)
+            if best is not None:
+                evidence[article] = best
+        if story is None:
+            story = story_id_for(article)
+            age[story] = ("~", position)  # newer than every stored story
+            result.created.add(story)
         current[article] = story
         members.setdefault(story, []).append(article)
         result.members[article] = story
-    _refine(
-        new_in_order,
-        sources,
-        current,
-        members,
-        result,
-        merge_candidates or candidates,
-        similarity,
-        threshold,
-        max_members,
-        evidence,
-    )
-    _merge_touched(
-        new_in_order,
-        current,
-        members,
-        result,
-        age,
-        merge_candidates or candidates,
-        similarity,
-        threshold if merge_threshold is None else merge_threshold,
-        groups,
-    )
+    nearby, merge_at = merge_candidates or candidates, threshold if merge_threshold is None else merge_threshold
+    _refine(new_in_order, sources, current, members, result, nearby, similarity, threshold, max_members, evidence)
+    _merge_touched(new_in_order, current, members, result, age, nearby, similarity, merge_at, groups)
     result.updated = {current[a] for a in new_in_order} - result.created
     return result, evidence
+
+
+def _sources_story(article, sources, current, members, age, result: Assignment) -> str | None:
+    """The story of the article's placed sources (those in several stories merge into the
+    oldest), or None when it has none."""
+    linked = sorted({current[s] for s in sources.get(article, []) if s in current}, key=lambda s: (age.get(s, ()), s))
+    if not linked:
+        return None
+    story = linked[0]
+    for merged in linked[1:]:
+        result.merges.append((merged, story))
+        _absorb(merged, story, current, members, result)
+        result.created.discard(merged)
+    return story
+
+
+def _absorb(merged: str, survivor: str, current: dict, members: dict, result: Assignment) -> None:
+    """Move every member of story `merged` into story `survivor`."""
+    for member in members.pop(merged, []):
+        current[member] = survivor
+        result.members[member] = survivor
+        members.setdefault(survivor, []).append(member)
+
+
+def _best_story(article, candidates, current, members, similarity, threshold, max_members):
+    """(the placed story the article is most like on average, if at least `threshold`, or
+    None; the member it matched best with the score, or None)."""
+    story, best, evidence = None, threshold, None
+    by_story: dict[str, list[str]] = {}
+    for other in candidates(article):
+        if other in current and other != article:
+            by_story.setdefault(current[other], []).append(other)
+    for candidate_story, score, top in _story_scores(article, by_story, members, similarity, max_members):
+        if score >= best:
+            story, best, evidence = candidate_story, score, top
+    return story, evidence
 
 
 LINK_MEMBERS = 20  # two stories are compared by their most recent members
@@ -163,14 +158,10 @@ def _merge_touched(new_in_order, current, members, result, age, candidates, simi
             break
         a, b = sorted(key, key=lambda st: (age.get(st, ()), st))
         survivor, merged = a, b  # the older id survives
-        for member in members.pop(merged):
-            current[member] = survivor
-            result.members[member] = survivor
-            members[survivor].append(member)
-        if merged in result.created:
-            result.created.discard(merged)
-        else:
+        _absorb(merged, survivor, current, members, result)
+        if merged not in result.created:
             result.merges.append((merged, survivor))
+        result.created.discard(merged)
         scores = {k: v for k, v in scores.items() if merged not in k and survivor not in k}
         centroids.pop(survivor, None)
         centroids.pop(merged, None)
@@ -214,36 +205,46 @@ def _refine(
     member so that its id is as stable as the order."""
     movable = [a for a in new_in_order if not sources.get(a)]
     for _ in range(rounds):
-        moved = False
-        for article in movable:
-            here = current[article]
-            by_story: dict[str, list[str]] = {}
-            for other in candidates(article) + [m for m in members[here] if m != article]:
-                if other in current and other != article:
-                    by_story.setdefault(current[other], []).append(other)
-            scores = {
-                story: score
-                for story, score, _ in _story_scores(
-                    article, by_story, members, similarity, max_members, exclude=article
-                )
-            }
-            best = max(scores, key=scores.get) if scores else None
-            stay = scores.get(here, -1.0) if len(members[here]) > 1 else threshold
-            if best is not None and best != here and scores[best] >= max(stay, threshold) + 1e-9:
-                members[here].remove(article)
-                members[best].append(article)
-                current[article] = best
-                result.members[article] = best
-                moved = True
+        moved = [
+            a
+            for a in movable
+            if _move_to_best(a, current, members, result, candidates, similarity, threshold, max_members)
+        ]
         if not moved:
             break
-    # stories of this run: drop the emptied ones, and name each after its first member
+    _name_new_stories(new_in_order, current, members, result)
+
+
+def _move_to_best(article, current, members, result, candidates, similarity, threshold, max_members) -> bool:
+    """Move an article to the story it now fits best, if clearly better than its own."""
+    here = current[article]
+    by_story: dict[str, list[str]] = {}
+    for other in candidates(article) + [m for m in members[here] if m != article]:
+        if other in current and other != article:
+            by_story.setdefault(current[other], []).append(other)
+    scores = {
+        story: score
+        for story, score, _ in _story_scores(article, by_story, members, similarity, max_members, exclude=article)
+    }
+    best = max(scores, key=scores.get) if scores else None
+    stay = scores.get(here, -1.0) if len(members[here]) > 1 else threshold
+    if best is None or best == here or scores[best] < max(stay, threshold) + 1e-9:
+        return False
+    members[here].remove(article)
+    members[best].append(article)
+    current[article] = best
+    result.members[article] = best
+    return True
+
+
+def _name_new_stories(new_in_order, current, members, result) -> None:
+    """Stories of this run: drop the emptied ones, and name each after its first member."""
+    order = {a: i for i, a in enumerate(new_in_order)}  # once, not once per story
     renames = {}
     for story in list(result.created):
         if not members.get(story):
             result.created.discard(story)
             continue
-        order = {a: i for i, a in enumerate(new_in_order)}
         first = min(members[story], key=lambda a: order.get(a, -1))
         renames[story] = story_id_for(first)
     for old, new in renames.items():

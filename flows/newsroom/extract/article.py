@@ -39,49 +39,23 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
     if doc.encoding_guessed:
         flags.append(f"encoding_guessed:{doc.encoding}")
     published = _given_date(doc.date, today, flags)
-
-    html_result = None
-    if doc.html is not None:
-        html_result = extract_html(doc.html, doc.url, today)
-        extraction = extract_body(html_result.page_text)
-        body, method = extraction.body, "blocks"
-        # trafilatura is the better HTML extractor (measured: eval extraction); our block
-        # cleaner takes over only where trafilatura finds no story at all.
-        traf_words = len(html_result.body.split()) if html_result.body else 0
-        if traf_words >= MIN_BODY_WORDS:
-            body, method = tidy_body(html_result.body, html_result.title), "trafilatura"
-            extraction = _align(extraction, body)
-    else:
-        extraction = extract_body(doc.text or "")
-        body, method = extraction.body, "blocks"
-
-    words = len(body.split())
-    given_text = doc.input_format == "jsonl" and doc.html is None
-    least_words, least_prose = (MIN_RECORD_WORDS, MIN_RECORD_WORDS) if given_text else (MIN_BODY_WORDS, MIN_PROSE_WORDS)
-    # ...and a story has at least one sentence-shaped paragraph: a list of links has none
-    if words < least_words or prose_words(body) < least_prose:
-        longest = max((b.words for b in extraction.blocks), default=0)
-        return Rejection(
-            doc.source_path,
-            "no_article_body",
-            f"no story text found: {words} words kept, longest block {longest} words (an index or empty page?)",
-            doc.article_id,
-        )
-
+    html_result = extract_html(doc.html, doc.url, today) if doc.html is not None else None
+    extraction, body, method = _body(doc, html_result)
+    rejection = _no_story(doc, extraction, body)
+    if rejection is not None:
+        return rejection
+    page = html_result or _NO_HTML
+    # candidates for each field, then one stated precedence: what the input gives, what the
+    # page's text says, what the HTML's metadata says, what the URL says
     published = (
         published
-        or (html_result.published if html_result else None)
+        or page.published
         or metadata.date_from_page(extraction, today)
         or metadata.date_from_url(doc.url, today)
     )
-    title = doc.title or metadata.title_from_page(extraction) or (html_result.title if html_result else None)
-    outlet = (
-        doc.outlet
-        or metadata.outlet(extraction, None)
-        or (html_result.sitename if html_result else None)
-        or metadata.outlet_from_url(doc.url)
-    )
-    byline = metadata.byline(extraction) or (html_result.author if html_result else None)
+    title = doc.title or metadata.title_from_page(extraction) or page.title
+    outlet = doc.outlet or metadata.outlet(extraction, None) or page.sitename or metadata.outlet_from_url(doc.url)
+    byline = metadata.byline(extraction) or page.author
     return Article(
         article_id=doc.article_id,
         external_id=doc.external_id,
@@ -100,6 +74,47 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
         extraction_method=method,
         quality_flags=flags,
         dateline_end=metadata.dateline_prefix(body),
+    )
+
+
+class _NoHtml:
+    """Stands in for an HTML extraction's metadata where the input is text."""
+
+    published = title = sitename = author = None
+
+
+_NO_HTML = _NoHtml()
+
+
+def _body(doc: RawDocument, html_result) -> tuple[Extraction, str, str]:
+    """(the block extraction, the story's text, the method that found it)."""
+    if html_result is None:
+        extraction = extract_body(doc.text or "")
+        return extraction, extraction.body, "blocks"
+    extraction = extract_body(html_result.page_text)
+    # trafilatura is the better HTML extractor (measured: eval extraction); our block
+    # cleaner takes over only where trafilatura finds no story at all.
+    traf_words = len(html_result.body.split()) if html_result.body else 0
+    if traf_words >= MIN_BODY_WORDS:
+        body = tidy_body(html_result.body, html_result.title)
+        return _align(extraction, body), body, "trafilatura"
+    return extraction, extraction.body, "blocks"
+
+
+def _no_story(doc: RawDocument, extraction: Extraction, body: str) -> Rejection | None:
+    """A rejection where too little story was found; a story has at least one
+    sentence-shaped paragraph (a list of links has none)."""
+    words = len(body.split())
+    given_text = doc.input_format == "jsonl" and doc.html is None
+    least_words, least_prose = (MIN_RECORD_WORDS, MIN_RECORD_WORDS) if given_text else (MIN_BODY_WORDS, MIN_PROSE_WORDS)
+    if words >= least_words and prose_words(body) >= least_prose:
+        return None
+    longest = max((b.words for b in extraction.blocks), default=0)
+    return Rejection(
+        doc.source_path,
+        "no_article_body",
+        f"no story text found: {words} words kept, longest block {longest} words (an index or empty page?)",
+        doc.article_id,
     )
 
 

@@ -52,6 +52,20 @@ class DecodeError(Exception):
         self.detail = detail
 
 
+def _legacy_encoding(data: bytes) -> str:
+    """The 8-bit code page of bytes that are not UTF-8, guessed by charset-normalizer.
+    Several code pages decode Western text identically; among the plausible ones, prefer
+    cp1252, by far the most common for English news."""
+    best = from_bytes(data).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    try:
+        if best is None or data.decode("cp1252") == str(best):
+            encoding = "cp1252"
+    except UnicodeDecodeError:
+        pass
+    return "cp1252" if encoding in {"ascii", "utf_8"} else encoding
+
+
 def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
     """Bytes -> (text, encoding, encoding_was_guessed, flags).
 
@@ -89,17 +103,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
             text, encoding, guessed = lenient, "utf-8", False
             flags.append(f"invalid_utf8_replaced:{broken}")
         else:
-            # Several 8-bit code pages decode Western text identically; among the
-            # plausible ones, prefer cp1252, by far the most common for English news.
-            best = from_bytes(data).best()
-            encoding = best.encoding if best is not None else "cp1252"
-            try:
-                if best is None or data.decode("cp1252") == str(best):
-                    encoding = "cp1252"
-            except UnicodeDecodeError:
-                pass
-            if encoding in {"ascii", "utf_8"}:
-                encoding = "cp1252"
+            encoding = _legacy_encoding(data)
             text, guessed = data.decode(encoding, errors="replace"), True
     controls = len(_CONTROL.findall(text[:65536]))
     if controls > max(8, len(text[:65536]) // 20):
@@ -109,6 +113,28 @@ def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
 
 def _inside(real: str, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _entry(entry: os.DirEntry, root_real: str, stack: list[Path]) -> Iterator[Path | Rejection]:
+    """One directory entry of the walk: a file to read, a folder to walk (pushed on the
+    stack), or why neither."""
+    path = Path(entry.path)
+    if entry.is_symlink() and os.path.exists(path) and not _inside(os.path.realpath(path), root_real):
+        yield Rejection(
+            str(path), "outside_input", f"symbolic link to {os.path.realpath(path)}, outside the input folder: not read"
+        )
+        return
+    try:
+        if entry.is_dir(follow_symlinks=True):
+            stack.append(path)
+        elif entry.is_file(follow_symlinks=True):
+            yield path
+        elif entry.is_symlink():
+            yield Rejection(str(path), "unreadable", "dangling symbolic link")
+        else:
+            yield Rejection(str(path), "unsupported_format", "not a regular file")
+    except OSError as exc:
+        yield Rejection(str(path), "unreadable", exc.strerror or str(exc))
 
 
 def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
@@ -142,27 +168,8 @@ def iter_input_files(root: Path) -> Iterator[Path | Rejection]:
             yield Rejection(str(directory), "unreadable", f"cannot list directory: {exc.strerror}")
             continue
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_symlink() and os.path.exists(path) and not _inside(os.path.realpath(path), root_real):
-                yield Rejection(
-                    str(path),
-                    "outside_input",
-                    f"symbolic link to {os.path.realpath(path)}, outside the input folder: not read",
-                )
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=True):
-                    stack.append(path)
-                elif entry.is_file(follow_symlinks=True):
-                    yield path
-                elif entry.is_symlink():
-                    yield Rejection(str(path), "unreadable", "dangling symbolic link")
-                else:
-                    yield Rejection(str(path), "unsupported_format", "not a regular file")
-            except OSError as exc:
-                yield Rejection(str(path), "unreadable", exc.strerror or str(exc))
+            if not entry.name.startswith("."):
+                yield from _entry(entry, root_real, stack)
 
 
 def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[RawDocument | Rejection]:

@@ -85,35 +85,45 @@ def count_words(text: str) -> int:
 
 
 def classify(blocks: list[Block]) -> None:
-    """Give each block a kind and a score (in place)."""
+    """Give each block a kind and a score (in place): by its shape, then by its neighbours."""
     for block in blocks:
-        text, words = block.text, block.words
-        terminal = bool(_TERMINAL.search(text))
-        if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
-            block.kind, block.score = "end", -50.0
-        elif words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>")):
-            # dropped, but barely held against the region: stories continue after these
-            block.kind, block.score = "furniture", _LINK_BOX
-        elif is_furniture(text, words, terminal):
-            block.kind, block.score = "furniture", FURNITURE_LINE
-        elif is_boilerplate(text):
-            # a long sentence that mentions subscribers or cookies is usually still prose
-            block.kind, block.score = "prose", 0.5 if terminal else -1.0
-        elif _PIPES.search(text) and not terminal:
-            block.kind, block.score = "furniture", LINK_LIST_LINE
-        elif _LIST_ITEM.match(text) and words <= 30:
-            # numbered or bulleted items, quantities: lists inside a story, near neutral
-            block.kind, block.score = "item", -0.1
-        elif words >= 12 and terminal:
-            block.kind, block.score = "prose", 2.0 + words / 20
-        elif words >= 20:
-            block.kind, block.score = "prose", 1.0 + words / 30
-        elif words >= 6 and terminal:
-            block.kind, block.score = "prose", 0.5
-        elif words <= 3:
-            block.kind, block.score = "short", SHORT_LINE
-        else:
-            block.kind, block.score = "headline", HEADLINE_LINE
+        block.kind, block.score = _kind_and_score(block.text, block.words)
+    _discount_after_end(blocks)
+    _link_box_lines(blocks)
+    _headline_runs(blocks)
+
+
+def _kind_and_score(text: str, words: int) -> tuple[str, float]:
+    """One block's kind and score, from its shape alone."""
+    terminal = bool(_TERMINAL.search(text))
+    if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
+        return "end", -50.0
+    elif words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>")):
+        # dropped, but barely held against the region: stories continue after these
+        return "furniture", _LINK_BOX
+    elif is_furniture(text, words, terminal):
+        return "furniture", FURNITURE_LINE
+    elif is_boilerplate(text):
+        # a long sentence that mentions subscribers or cookies is usually still prose
+        return "prose", 0.5 if terminal else -1.0
+    elif _PIPES.search(text) and not terminal:
+        return "furniture", LINK_LIST_LINE
+    elif _LIST_ITEM.match(text) and words <= 30:
+        # numbered or bulleted items, quantities: lists inside a story, near neutral
+        return "item", -0.1
+    elif words >= 12 and terminal:
+        return "prose", 2.0 + words / 20
+    elif words >= 20:
+        return "prose", 1.0 + words / 30
+    elif words >= 6 and terminal:
+        return "prose", 0.5
+    elif words <= 3:
+        return "short", SHORT_LINE
+    else:
+        return "headline", HEADLINE_LINE
+
+
+def _discount_after_end(blocks: list[Block]) -> None:
     # Text after an end-of-story marker that follows real prose ("Related stories",
     # "Dear Reader") is somebody else's: teasers, appeals, comments. It can still win if
     # the page has nothing better, but never against the story before the marker.
@@ -125,6 +135,9 @@ def classify(blocks: list[Block]) -> None:
             prose_words += block.words
         elif block.kind == "end" and prose_words >= 80:
             ended = True
+
+
+def _link_box_lines(blocks: list[Block]) -> None:
     # Lines after a link-box header ("Related stories", "Read more") up to the next
     # paragraph are the box's links, not subheadings.
     in_box = False
@@ -135,6 +148,9 @@ def classify(blocks: list[Block]) -> None:
             in_box = False
         elif in_box and block.kind in ("headline", "short"):
             block.kind, block.score = "furniture", -1.0
+
+
+def _headline_runs(blocks: list[Block]) -> None:
     # A run of three or more headline-like lines is a list of links to other stories.
     run: list[Block] = []
     for block in blocks + [Block(-1, "", 0, kind="sentinel")]:

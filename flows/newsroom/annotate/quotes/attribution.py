@@ -69,28 +69,46 @@ def _subtree_chars(root, exclude=None) -> tuple[int, int]:
 
 
 def _content_of(cue):
-    """(start, end) of what the cue attributes, from the parse; None when it has none."""
-    sent = cue.sent
+    """(start, end) of what the cue attributes, from the parse; None when it has none: the
+    first of the readings below that finds one."""
     if cue.lower_ == "according":
-        phrase = list(cue.subtree)
-        p_start, p_end = phrase[0].i, phrase[-1].i
-        if p_start - sent.start <= 1:
-            rest = [t for t in sent if t.i > p_end and not (t.i == p_end + 1 and t.is_punct)]
-        else:
-            rest = [t for t in sent if t.i < p_start]
-        rest = [t for t in rest if not t.is_space]
-        while rest and (rest[0].is_punct or rest[0].is_quote):
-            rest = rest[1:]
-        while rest and rest[-1].is_punct:
-            rest = rest[:-1]
-        return _span_chars(rest) if rest else None
+        return _according_to(cue)
+    for reading in (_clausal_complement, _clause_under_prep, _long_object_of_say, _hanging_cue, _object_as_view):
+        found = reading(cue)
+        if found is not None:
+            return found
+    return None
+
+
+def _according_to(cue):
+    """'according to X': the rest of the sentence, on the side away from X."""
+    sent = cue.sent
+    phrase = list(cue.subtree)
+    p_start, p_end = phrase[0].i, phrase[-1].i
+    if p_start - sent.start <= 1:
+        rest = [t for t in sent if t.i > p_end and not (t.i == p_end + 1 and t.is_punct)]
+    else:
+        rest = [t for t in sent if t.i < p_start]
+    rest = [t for t in rest if not t.is_space]
+    while rest and (rest[0].is_punct or rest[0].is_quote):
+        rest = rest[1:]
+    while rest and rest[-1].is_punct:
+        rest = rest[:-1]
+    return _span_chars(rest) if rest else None
+
+
+def _clausal_complement(cue):
     for child in cue.children:
         if child.dep_ in _CONTENT_DEPS:
             return _subtree_chars(child)
-    # "said on Friday during a news conference that he may wait": the parser hangs the
-    # reported clause on the nearest noun, as a relative clause opened by "that" as a
-    # conjunction (mark). It marks a few true relative clauses so too, but under the
-    # cue's own prepositional phrase the reported clause is the likelier reading.
+    return None
+
+
+def _clause_under_prep(cue):
+    """ "said on Friday during a news conference that he may wait": the parser hangs the
+    reported clause on the nearest noun, as a relative clause opened by "that" as a
+    conjunction (mark). It marks a few true relative clauses so too, but under the
+    cue's own prepositional phrase the reported clause is the likelier reading."""
     for token in cue.rights:
         if token.dep_ == "prep":
             for clause in token.subtree:
@@ -98,33 +116,44 @@ def _content_of(cue):
                     c.dep_ == "mark" and c.lower_ == "that" for c in clause.lefts
                 ):
                     return _subtree_chars(clause)
-    # "McCain says the movement that's sweeping the country appeals to ...": a long object
-    # of "say" holding a clause is a reported clause the parser read as a noun phrase
-    # ("said a short prayer for the victims" holds none).
-    if cue.lower_ in _SAY_FORMS:
-        obj = next((c for c in cue.rights if c.dep_ == "dobj"), None)
-        if (
-            obj is not None
-            and sum(1 for t in obj.subtree if not t.is_punct) >= _LONG_OBJECT
-            and any(t.dep_ in ("relcl", "acl", "ccomp") for t in obj.subtree)
-        ):
-            rest = [t for t in cue.sent if t.i > cue.i and not t.is_space]
-            while rest and rest[-1].is_punct and not rest[-1].is_quote:
-                rest = rest[:-1]
-            if rest:
-                return _span_chars(rest)
-    # "..., the ministry said." parsed with the cue hanging off the content's verb.
+    return None
+
+
+def _long_object_of_say(cue):
+    """ "McCain says the movement that's sweeping the country appeals to ...": a long object
+    of "say" holding a clause is a reported clause the parser read as a noun phrase
+    ("said a short prayer for the victims" holds none)."""
+    if cue.lower_ not in _SAY_FORMS:
+        return None
+    obj = next((c for c in cue.rights if c.dep_ == "dobj"), None)
+    if (
+        obj is None
+        or sum(1 for t in obj.subtree if not t.is_punct) < _LONG_OBJECT
+        or not any(t.dep_ in ("relcl", "acl", "ccomp") for t in obj.subtree)
+    ):
+        return None
+    rest = [t for t in cue.sent if t.i > cue.i and not t.is_space]
+    while rest and rest[-1].is_punct and not rest[-1].is_quote:
+        rest = rest[:-1]
+    return _span_chars(rest) if rest else None
+
+
+def _hanging_cue(cue):
+    """ "..., the ministry said." parsed with the cue hanging off the content's verb."""
     if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.lower_ in CUE_FORMS:
         return _subtree_chars(cue.head, exclude=set(cue.subtree))
-    # "accused Sanders of an 'artful smear'", "called for a ban": the object is the view.
-    if cue.lower_ not in _NO_OBJECT_CONTENT:
-        objects = [t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree]
-        objects = [t for t in objects if not t.is_space]
-        while objects and objects[-1].is_punct and objects[-1].text not in _CLOSE | {_STRAIGHT}:
-            objects.pop()
-        if objects:
-            return objects[0].idx, objects[-1].idx + len(objects[-1].text)
     return None
+
+
+def _object_as_view(cue):
+    """ "accused Sanders of an 'artful smear'", "called for a ban": the object is the view."""
+    if cue.lower_ in _NO_OBJECT_CONTENT:
+        return None
+    objects = [t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree]
+    objects = [t for t in objects if not t.is_space]
+    while objects and objects[-1].is_punct and objects[-1].text not in _CLOSE | {_STRAIGHT}:
+        objects.pop()
+    return (objects[0].idx, objects[-1].idx + len(objects[-1].text)) if objects else None
 
 
 def _around_parenthetical(cue) -> tuple[tuple[int, int], ...]:
@@ -160,63 +189,85 @@ class _Attribution:
         return " ".join(text[s:e] for s, e in self.parts or (self.content,))
 
 
+class _Spans:
+    """The quoted spans (sorted, disjoint) looked up by bisection, not scanned once per cue:
+    a page made of quotation marks made that quadratic."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts, self.ends = [s for s, _ in spans], [e for _, e in spans]
+
+    def inside(self, position: int) -> bool:
+        k = bisect_right(self.starts, position) - 1
+        return k >= 0 and position < self.ends[k]
+
+    def overlapping(self, start: int, end: int) -> range:
+        return range(bisect_right(self.ends, start), bisect_left(self.starts, end))
+
+    def first_unused_starting(self, low: int, high: int, used: set[int]) -> int | None:
+        """The first span not in `used` that starts between low and high."""
+        k = bisect_left(self.starts, low)
+        while k < len(self.starts) and self.starts[k] <= high:
+            if k not in used:
+                return k
+            k += 1
+        return None
+
+
 def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> list[_Attribution]:
     text = doc.text if text is None else text  # doc.text joins every token: once per article
     used: set[int] = set()
     found: list[_Attribution] = []
-    # Spans are sorted and disjoint: looked up by bisection, not scanned once per cue (a page
-    # made of quotation marks made that quadratic).
-    starts, ends = [s for s, _ in spans], [e for _, e in spans]
-
-    def inside_a_span(position: int) -> bool:
-        k = bisect_right(starts, position) - 1
-        return k >= 0 and position < ends[k]
-
+    index = _Spans(spans)
     for sent in doc.sents:
         budget.check()
-        sent_range = (sent.start_char, sent.end_char)
-        overlapping = range(bisect_right(ends, sent.start_char), bisect_left(starts, sent.end_char))
         for cue in sent:
-            if not _is_cue(cue) or inside_a_span(cue.idx):
+            if not _is_cue(cue) or index.inside(cue.idx):
                 continue
             subject = _subject(cue)
-            if subject is None or inside_a_span(subject.idx):
+            if subject is None or index.inside(subject.idx):
                 continue
-            in_sentence = [k for k in overlapping if k not in used and _overlaps(spans[k], sent_range)]
-            parts = _around_parenthetical(cue)
-            content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
-            if in_sentence:
-                quoted = sum(
-                    _alpha(text[spans[k][0] : spans[k][1]])
-                    for k in in_sentence
-                    if _overlaps(spans[k], content or (0, 0))
-                )
-                unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
-                # A quoted fragment inside the reported clause ('he voted "uncommitted."')
-                # makes the clause a mixed quote; only a clause that is all quotation is direct.
-                if (
-                    content
-                    and unquoted >= max(3, 0.1 * quoted)
-                    and any(_overlaps(spans[k], content) for k in in_sentence)
-                ):
-                    used.update(in_sentence)
-                    found.append(_Attribution(cue, subject, content, "mixed", parts))
-                else:
-                    for k in in_sentence:
-                        used.add(k)
-                        found.append(_Attribution(cue, subject, spans[k], "direct"))
-            elif content and _alpha(text[content[0] : content[1]]) >= 8:
-                found.append(_Attribution(cue, subject, content, "indirect", parts))
-            else:
-                # "He said:" with the quotation in the next sentence.
-                nxt = [
-                    k for k, span in enumerate(spans) if k not in used and sent.end_char <= span[0] <= sent.end_char + 3
-                ]
-                for k in nxt[:1]:
-                    used.add(k)
-                    found.append(_Attribution(cue, subject, spans[k], "direct"))
-    # A quotation with no cue of its own continues the speaker of the quotation just before
-    # it (a quote running over paragraphs, or a speaker quoted twice in a row).
+            found += _attribute_cue(cue, subject, sent, index, text, used)
+    _continue_speakers(spans, text, found, used)
+    found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
+    cues = sorted((a.cue.idx, a.cue.idx + len(a.cue.text), n) for n, a in enumerate(found))
+    found = [a for n, a in enumerate(found) if not _is_other_attribution(n, a, cues)]
+    found.sort(key=lambda a: a.content)
+    return [_trimmed(a, text) for a in _join_split_quotes(found, text)]
+
+
+def _attribute_cue(cue, subject, sent, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
+    """What one cue with its subject attributes: the quotes of its sentence (direct), its
+    reported clause (indirect, or mixed where quoted fragments sit in it), or the quotation
+    opening the next sentence ("He said:")."""
+    spans, sent_range = index.spans, (sent.start_char, sent.end_char)
+    in_sentence = [k for k in index.overlapping(*sent_range) if k not in used and _overlaps(spans[k], sent_range)]
+    parts = _around_parenthetical(cue)
+    content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
+    if in_sentence:
+        quoted = sum(
+            _alpha(text[spans[k][0] : spans[k][1]]) for k in in_sentence if _overlaps(spans[k], content or (0, 0))
+        )
+        unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
+        # A quoted fragment inside the reported clause ('he voted "uncommitted."')
+        # makes the clause a mixed quote; only a clause that is all quotation is direct.
+        if content and unquoted >= max(3, 0.1 * quoted) and any(_overlaps(spans[k], content) for k in in_sentence):
+            used.update(in_sentence)
+            return [_Attribution(cue, subject, content, "mixed", parts)]
+        used.update(in_sentence)
+        return [_Attribution(cue, subject, spans[k], "direct") for k in in_sentence]
+    if content and _alpha(text[content[0] : content[1]]) >= 8:
+        return [_Attribution(cue, subject, content, "indirect", parts)]
+    k = index.first_unused_starting(sent.end_char, sent.end_char + 3, used)  # "He said:" then the quotation
+    if k is None:
+        return []
+    used.add(k)
+    return [_Attribution(cue, subject, spans[k], "direct")]
+
+
+def _continue_speakers(spans, text: str, found: list[_Attribution], used: set[int]) -> None:
+    """A quotation with no cue of its own continues the speaker of the quotation just before
+    it (a quote running over paragraphs, or a speaker quoted twice in a row)."""
     by_end = sorted((a.content[1], n) for n, a in enumerate(found))  # (end, position in found)
     for k, span in enumerate(spans):
         budget.check()
@@ -228,11 +279,6 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
             insort(by_end, (span[1], len(found) - 1))
             used.add(k)
-    found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
-    cues = sorted((a.cue.idx, a.cue.idx + len(a.cue.text), n) for n, a in enumerate(found))
-    found = [a for n, a in enumerate(found) if not _is_other_attribution(n, a, cues)]
-    found.sort(key=lambda a: a.content)
-    return [_trimmed(a, text) for a in _join_split_quotes(found, text)]
 
 
 def _is_other_attribution(n: int, candidate: _Attribution, cues: list[tuple[int, int, int]]) -> bool:
