@@ -68,7 +68,22 @@ def shingles(text: str, k: int = 5) -> np.ndarray:
     return np.unique(rolled >> np.uint64(32))
 
 
+# The words left out when a page's lines are matched against its title (extract/metadata.py).
+TITLE_STOPWORDS = frozenset(
+    "the and for with that this from was were are has have had its his her their they them will would not but say says said amid over into about after than what when who how why you your our".split()
+)
+_EVENT_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
+
+
+def event_numbers(text: str) -> list[str]:
+    """The numbers a report gives, as the similarity of two reports compares them (every
+    occurrence): years say little about which event it is, counts and measures a lot."""
+    return [n for n in _EVENT_NUMBER.findall(text) if not (len(n) == 4 and n[:2] in ("19", "20"))]
+
+
 def numbers(text: str) -> set[str]:
+    """The distinct numbers written in a text, with their separators (syndication: a copy
+    keeps the figures of its source)."""
     return set(re.findall(r"\b\d[\d,.]*\b", text))
 
 

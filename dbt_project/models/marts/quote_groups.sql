@@ -32,8 +32,7 @@ ranked as (
         *,
         row_number() over (
             partition by quote_group_id
-            order by
-                published_date nulls last, case syndication when 'original' then 0 else 1 end, loaded_at, article_id, quote_id
+            order by {{ first_carried_order() }}, quote_id
         ) as position
     from carried
 ),

@@ -22,7 +22,7 @@ ranked as (
         *,
         row_number() over (
             partition by story_id
-            order by published_date nulls last, case syndication when 'original' then 0 else 1 end, loaded_at, article_id
+            order by {{ first_carried_order() }}
         ) as position,
         row_number() over (
             partition by story_id

@@ -13,12 +13,12 @@ frequencies come from the whole warehouse.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from ..text import event_numbers
 from . import features
 from .eventtime import CONFLICT, MATCH, EventTimes, GroupTime, group_relation
 from .protagonists import Protagonists
@@ -29,7 +29,6 @@ TIME_MATCH = 1.3  # ... and raised to between reports of a common year
 # kept between reports each about a person the other never names; ECB+ dev scored the
 # same (0.938) anywhere from 0.6 to 0.85, and 0.927 without it
 PROTAGONIST_CONFLICT = 0.75
-_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 PLACE_PEOPLE = ("PERSON", "GPE", "LOC", "FAC")
 EVENT_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
 
@@ -53,11 +52,6 @@ class ArticleFeatures:
 
 
 LEAD_SENTENCES = 3
-
-
-def _numbers(text: str) -> list[str]:
-    # years say little about which event it is; counts and measures say a lot
-    return [n for n in _NUMBER.findall(text) if not (len(n) == 4 and n[:2] in ("19", "20"))]
 
 
 def _row_dot(matrix, i: int, j: int) -> float:
@@ -115,7 +109,7 @@ class SimilarityModel:
 
         self.entities = fit([[n.lower() for n, label in a.entities if label in EVENT_ENTITIES] for a in articles])
         self.places_people = fit([[n.lower() for n, label in a.entities if label in PLACE_PEOPLE] for a in articles])
-        self.numbers = fit([_numbers(t) for t in texts])
+        self.numbers = fit([event_numbers(t) for t in texts])
         matrices = {
             "text": self.text,
             "entities": self.entities,

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date
 from urllib.parse import urlparse
 
-from ..text import DATE_PATTERNS, MONTH_PATTERN, MONTHS, dates_in
+from ..text import DATE_PATTERNS, MONTH_PATTERN, MONTHS, TITLE_STOPWORDS, dates_in
 from .plaintext import Extraction
 
 # Wire agencies and the spellings they are credited under, canonical name first.
@@ -117,12 +117,7 @@ def date_from_page(extraction: Extraction, today: date) -> date | None:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text)} - _STOP
-
-
-_STOP = set(
-    "the and for with that this from was were are has have had its his her their they them will would not but say says said amid over into about after than what when who how why you your our".split()
-)
+    return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text)} - TITLE_STOPWORDS
 
 
 def title_from_page(extraction: Extraction) -> str | None:
