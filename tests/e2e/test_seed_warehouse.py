@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, SEED_FURNITURE
 
 TABLES = [
     "marts.articles",
@@ -141,14 +141,7 @@ def test_every_quote_belongs_to_a_group_that_names_its_first_carrier(seed):
 def test_original_body_is_the_story_without_page_furniture(seed):
     body = _article(seed, ORIGINAL)["body_text"]
     assert body.startswith("North Korea says it hasn't exported") or body.startswith("North Korea denies")
-    for furniture in (
-        "JUST IN",
-        "You are here",
-        "Photo: Unsplash",
-        "Dear Reader",
-        "First Published",
-        "RECOMMENDED FOR YOU",
-    ):
+    for furniture in SEED_FURNITURE:
         assert furniture not in body
 
 
@@ -323,31 +316,14 @@ def test_newsroom_sql_runs_an_example_query_with_and_without_its_date_range(seed
     header, *rows = default.stdout.splitlines()
     assert header == "canonical_name,entity_type,mentions,articles" and rows
     (day,) = seed.one("select max(published_date) from marts.articles")
-    same_day = _command(
-        newsroom,
-        "sql",
-        query,
-        "--warehouse",
-        str(seed.path),
-        "--csv",
-        "--param",
-        f"start_date={day}",
-        "--param",
-        f"end_date={day}",
-    )
+
+    def between(start, end) -> subprocess.CompletedProcess:
+        return _command(newsroom, "sql", query, "--warehouse", str(seed.path), "--csv",
+                        "--param", f"start_date={start}", "--param", f"end_date={end}")  # fmt: skip
+
+    same_day = between(day, day)
     assert same_day.stdout.splitlines()[1:] == rows
-    long_ago = _command(
-        newsroom,
-        "sql",
-        query,
-        "--warehouse",
-        str(seed.path),
-        "--csv",
-        "--param",
-        "start_date=1990-01-01",
-        "--param",
-        "end_date=1990-12-31",
-    )
+    long_ago = between("1990-01-01", "1990-12-31")
     assert long_ago.returncode == 0 and long_ago.stdout.splitlines() == [header]
     table = _command(
         newsroom, "sql", "-", "--warehouse", str(seed.path), stdin="select count(*) as n from marts.articles"

@@ -221,13 +221,14 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     index = _Spans(spans)
     for sent in doc.sents:
         budget.check()
+        overlapping = index.overlapping(sent.start_char, sent.end_char)  # once a sentence, not once a cue
         for cue in sent:
             if not _is_cue(cue) or index.inside(cue.idx):
                 continue
             subject = _subject(cue)
             if subject is None or index.inside(subject.idx):
                 continue
-            found += _attribute_cue(cue, subject, sent, index, text, used)
+            found += _attribute_cue(cue, subject, sent, overlapping, index, text, used)
     _continue_speakers(spans, text, found, used)
     found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
     cues = sorted((a.cue.idx, a.cue.idx + len(a.cue.text), n) for n, a in enumerate(found))
@@ -236,12 +237,14 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     return [_trimmed(a, text) for a in _join_split_quotes(found, text)]
 
 
-def _attribute_cue(cue, subject, sent, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
+def _attribute_cue(
+    cue, subject, sent, overlapping: range, index: _Spans, text: str, used: set[int]
+) -> list[_Attribution]:
     """What one cue with its subject attributes: the quotes of its sentence (direct), its
     reported clause (indirect, or mixed where quoted fragments sit in it), or the quotation
     opening the next sentence ("He said:")."""
     spans, sent_range = index.spans, (sent.start_char, sent.end_char)
-    in_sentence = [k for k in index.overlapping(*sent_range) if k not in used and _overlaps(spans[k], sent_range)]
+    in_sentence = [k for k in overlapping if k not in used and _overlaps(spans[k], sent_range)]
     parts = _around_parenthetical(cue)
     content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
     if in_sentence:
