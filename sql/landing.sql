@@ -23,8 +23,13 @@ create table if not exists landing.articles (
     extraction_method varchar,
     quality_flags varchar[],
     run_id varchar not null,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    language varchar,        -- ISO 639-1, detected from the body; null: undetermined
+    fetched_at timestamp     -- when the page was fetched (collected or WARC input)
 );
+-- warehouses created before language detection and collection
+alter table landing.articles add column if not exists language varchar;
+alter table landing.articles add column if not exists fetched_at timestamp;
 
 create table if not exists landing.entity_mentions (
     article_id varchar not null,

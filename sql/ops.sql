@@ -38,3 +38,37 @@ create table if not exists ops.input_files (
     run_id varchar not null,
     seen_at timestamp not null
 );
+
+-- Collection (flows/newsroom/collect): the state of every configured feed and sitemap, kept
+-- between runs (conditional GET validators, consecutive failures), one row a feed.
+create table if not exists ops.feeds (
+    feed_url varchar primary key,
+    outlet varchar not null,
+    kind varchar not null,             -- feed | sitemap
+    etag varchar,
+    last_modified varchar,
+    last_fetched_at timestamp,
+    last_success_at timestamp,
+    last_status integer,               -- HTTP status of the last fetch (304: not modified)
+    items_seen integer not null default 0,
+    new_items integer not null default 0,
+    consecutive_failures integer not null default 0,
+    last_error varchar,
+    run_id varchar not null
+);
+
+-- Every HTTP request the collect stage made (robots.txt, feeds, sitemaps, pages) and its outcome.
+create table if not exists ops.fetches (
+    url varchar not null,              -- as requested, normalised
+    kind varchar not null,             -- robots | feed | sitemap | page
+    outlet varchar not null,
+    final_url varchar,                 -- after redirects
+    status integer,                    -- null: no response (timeout, refused, robots.txt)
+    nbytes bigint not null default 0,
+    milliseconds integer not null default 0,
+    attempts integer not null default 0,
+    error varchar,                     -- reason code; null: fetched
+    detail varchar,
+    fetched_at timestamp not null,
+    run_id varchar not null
+);

@@ -66,7 +66,11 @@ def summary(warehouse: Path) -> dict:
 def _preflight(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path]:
     """What a run needs, checked before Prefect starts (which costs seconds): the input
     exists and is readable, the warehouse folder is writable."""
-    source = Path(args.input or settings.input_path)
+    if getattr(args, "collect", False):
+        _check_sources(settings)
+        if not args.input:
+            settings.inbox.mkdir(parents=True, exist_ok=True)
+    source = Path(args.input or (settings.inbox if getattr(args, "collect", False) else settings.input_path))
     if not source.exists():
         raise Refusal(f"no such input: {source}")
     if not os.access(source, os.R_OK | (os.X_OK if source.is_dir() else 0)):
@@ -100,7 +104,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .pipeline import configured_ingest  # imports Prefect: after the checks
 
             try:
-                result = configured_ingest()(input_path=str(source), warehouse_path=str(warehouse))
+                result = configured_ingest()(
+                    input_path=str(source), warehouse_path=str(warehouse), collect=args.collect
+                )
             except Exception as exc:  # noqa: BLE001 - any failure of the run is reported in one line
                 print(
                     f"newsroom: the run failed ({type(exc).__name__}: {exc}); nothing it built was published "
@@ -119,9 +125,50 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     for path, reason, detail in result["rejections"]:
         print(f"  rejected {path}: {reason} ({detail})")
+    _print_collection(result)
     print(f"warehouse {warehouse}:")
     for name, value in summary(warehouse).items():
         print(f"  {name:<16}{value:>8}")
+    return 0
+
+
+def _check_sources(settings: Settings):
+    """The outlets to collect from, or a refusal naming every bad entry of sources.toml."""
+    from .collect.sources import SourcesError, load_sources
+
+    try:
+        sources = load_sources(settings.sources)
+    except SourcesError as exc:
+        raise Refusal(f"cannot use {settings.sources}:\n{exc}") from None
+    if not sources.outlets:
+        print(f"newsroom: no outlets in {settings.sources}: nothing to collect", file=sys.stderr)
+    return sources
+
+
+def _print_collection(result: dict) -> None:
+    if "pages_fetched" in result:
+        print(f"collected: {result['pages_fetched']} pages fetched, {result['pages_failed']} failed")
+    for url, outlet, failures, error in result.get("failing_feeds", []):
+        print(f"  failing feed {url} ({outlet}): {failures} failures in a row, last: {error}")
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    quiet_prefect()
+    from .load.publish import RunInProgress, WarehouseHeld
+
+    settings = _settings()
+    _check_sources(settings)
+    warehouse = Path(args.warehouse or settings.warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    from .pipeline import collect_only  # imports Prefect: after the checks
+
+    try:
+        result = collect_only(warehouse_path=str(warehouse))
+    except (RunInProgress, WarehouseHeld) as exc:
+        raise Refusal(str(exc), 3 if isinstance(exc, RunInProgress) else 4) from None
+    _print_collection(result)
+    for archive in result["archives"]:
+        print(f"  archived pages: {archive} (ingest with: newsroom run --input {archive})")
     return 0
 
 
@@ -276,7 +323,20 @@ def _warehouse_commands(commands) -> None:
     )
     run.add_argument("--input", help="file or folder (default: the bundled sample)")
     run.add_argument("--warehouse", help="DuckDB file to build (default: warehouse/news.duckdb)")
+    run.add_argument(
+        "--collect",
+        action="store_true",
+        help="first fetch the new pages of the outlets in sources.toml (NEWSROOM_SOURCES); "
+        "the input then defaults to the inbox",
+    )
     run.set_defaults(func=cmd_run)
+    collecting = commands.add_parser(
+        "collect",
+        help="fetch the outlets' new pages (sources.toml) into the WARC archive, without ingesting them",
+        epilog=EXIT_CODES,
+    )
+    collecting.add_argument("--warehouse", help="DuckDB file that keeps the feeds' state and the fetches")
+    collecting.set_defaults(func=cmd_collect)
     show = commands.add_parser("summary", help="row counts of the published warehouse")
     show.add_argument("--warehouse")
     show.set_defaults(func=cmd_summary)

@@ -96,6 +96,10 @@ class Settings:
     # The scheduled deployment (`make serve`): what it ingests, when (a cron string), and the
     # local Prefect server it is served against (its state and pid files in prefect_home).
     inbox: Path = field(default_factory=lambda: _env_path("NEWSROOM_INBOX", HOME / "warehouse" / "inbox"))
+    # Collection: the outlets and their feeds (see collect/sources.py for the format), and
+    # where every fetched response is archived as WARC (the ingest reads the pages from there).
+    sources: Path = field(default_factory=lambda: _env_path("NEWSROOM_SOURCES", HOME / "warehouse" / "sources.toml"))
+    archive: Path = field(default_factory=lambda: _env_path("NEWSROOM_ARCHIVE", HOME / "warehouse" / "archive"))
     schedule: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SCHEDULE") or DEFAULT_SCHEDULE)
     prefect_home: Path = field(default_factory=lambda: _env_path("PREFECT_HOME", HOME / ".prefect"))
     prefect_port: int = field(default_factory=lambda: _env_int("NEWSROOM_PREFECT_PORT", 4200))

@@ -1,4 +1,5 @@
-"""The scheduled deployment: ingest new files from the inbox every hour (cron configurable).
+"""The scheduled deployment: every hour (cron configurable), collect the new pages of the
+outlets in sources.toml, then ingest them with the new files of the inbox.
 
 `make serve` (newsroom serve) starts a local Prefect server on 127.0.0.1:4200 and runs this
 module beside it, which serves the deployment: the server's scheduler creates a run every
@@ -23,8 +24,9 @@ def deployment_settings(settings: Settings | None = None) -> dict:
     return {
         "name": DEPLOYMENT,
         "cron": settings.schedule,
-        "parameters": {"input_path": str(settings.inbox), "warehouse_path": str(settings.warehouse)},
-        "description": "Ingest new article files from the inbox into the warehouse and rebuild the marts.",
+        "parameters": {"input_path": str(settings.inbox), "warehouse_path": str(settings.warehouse), "collect": True},
+        "description": "Collect the outlets' new pages (sources.toml), ingest them and the inbox's new files "
+        "into the warehouse, and rebuild the marts.",
         "tags": ["newsroom"],
     }
 

@@ -1,4 +1,5 @@
-"""The Prefect flow: input files -> extract -> annotate -> load -> cluster -> dbt build -> publish.
+"""The Prefect flows: (collect ->) input files -> extract -> annotate -> load -> cluster ->
+dbt build -> publish; and collect alone.
 
 Tasks are thin: each wires pure functions from extract/, annotate/, cluster/ and load/ over
 a batch of inputs (one task per article would cost ~40 ms of orchestration each). Batches
@@ -30,15 +31,20 @@ from prefect.utilities.annotations import quote
 from . import workers
 from .cluster.features import text_features
 from .cluster.stage import cluster
+from .collect.sources import load_sources
+from .collect.stage import Known, collect
+from .collect.urls import normalize_url
 from .config import Settings
 from .extract.article import build_article
 from .extract.inputs import iter_input_files, read_documents
 from .faults import article_fault, fault_point
+from .load import collection as collection_store
 from .load import publish, warehouse
 from .load import stories as stories_store
+from .load.archive import WarcArchive
 from .model import dbt
 from .progress import Progress
-from .records import Article, ClusterCounts, RawDocument, Rejection
+from .records import Article, ClusterCounts, Collection, RawDocument, Rejection
 
 
 @dataclass
@@ -62,6 +68,7 @@ class RunReport:
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     error: str | None = None
     dbt_fingerprint: str | None = None
+    failing_feeds: list[tuple[str, str, int, str]] = field(default_factory=list)  # url, outlet, failures, error
 
     def rejected(self, rejections: list[Rejection]) -> None:
         self.counts["rejected_inputs"] += len(rejections)
@@ -91,6 +98,12 @@ def run_report(report: RunReport, input_path: str) -> str:
     ]
     lines += [f"| {name.replace('_', ' ')} | {value} |" for name, value in report.counts.items()]
     lines += [f"| seconds in {stage} | {seconds:.1f} |" for stage, seconds in report.stage_seconds.items()]
+    if report.failing_feeds:
+        lines += ["", "| failing feed | outlet | failures in a row | last error |", "|---|---|---|---|"]
+        lines += [
+            f"| `{url}` | {outlet} | {n} | {error.replace('|', '/')} |"
+            for url, outlet, n, error in report.failing_feeds
+        ]
     if report.rejections:
         lines += ["", "| rejected input | reason | detail |", "|---|---|---|"]
         lines += [
@@ -100,13 +113,52 @@ def run_report(report: RunReport, input_path: str) -> str:
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
-def discover_inputs(input_path: str) -> tuple[list[str], list[Rejection]]:
+def discover_inputs(input_paths: list[str]) -> tuple[list[str], list[Rejection]]:
     paths, rejections = [], []
-    for item in iter_input_files(Path(input_path)):
-        (rejections if isinstance(item, Rejection) else paths).append(
-            item if isinstance(item, Rejection) else str(item)
-        )
+    for input_path in input_paths:
+        for item in iter_input_files(Path(input_path)):
+            (rejections if isinstance(item, Rejection) else paths).append(
+                item if isinstance(item, Rejection) else str(item)
+            )
     return paths, rejections
+
+
+@task(name="collect", cache_policy=NO_CACHE)
+def collect_news(work: str, run_id: str, settings: Settings) -> Collection:
+    """Read the outlets' feeds and sitemaps and fetch their new pages into the WARC archive;
+    the feeds' states and every fetch go into the working copy."""
+    sources = load_sources(settings.sources)
+    with warehouse.opened(work) as con:
+        urls = collection_store.known_page_urls(con)
+        states = collection_store.feed_states(con)
+    known = Known({url for raw in urls if (url := normalize_url(raw))}, states)
+    archive = WarcArchive(settings.archive, run_id)
+    try:
+        result = collect(sources, known, archive)
+    finally:
+        pages = archive.close()  # what was fetched is kept, however the pass ended
+    result.page_archives, result.pages_archived = pages, archive.counts["pages"]
+    with warehouse.opened(work) as con:
+        collection_store.write(con, run_id, result)
+    return result
+
+
+def _collect_into(work: Path, settings: Settings, report: RunReport) -> list[str]:
+    """The collect stage of a run: its counts and failing feeds in the report; the pages
+    archives it wrote, for the ingest to read."""
+    with report.stage("collect"):
+        Progress(logger=get_run_logger()).stage(f"collect from the outlets in {settings.sources}")
+        result = collect_news(str(work), report.run_id, quote(settings))
+    pages = [f for f in result.fetches if f.kind == "page"]
+    report.counts["pages_fetched"] = sum(1 for f in pages if f.ok)
+    report.counts["pages_failed"] = sum(1 for f in pages if not f.ok)
+    report.counts["feeds_failing"] = sum(1 for feed in result.feeds if feed.consecutive_failures)
+    report.failing_feeds = [
+        (feed.feed_url, feed.outlet, feed.consecutive_failures, feed.last_error or "")
+        for feed in result.feeds
+        if feed.consecutive_failures
+    ]
+    return result.page_archives
 
 
 def _document_batches(paths: list[str], settings: Settings, bar) -> Iterator[tuple[list[RawDocument], list[Rejection]]]:
@@ -235,11 +287,11 @@ def _without_failed(articles, annotations, ledger):
     )
 
 
-def _ingest_into(work: Path, input_path: str, settings: Settings, report: RunReport, today: date) -> None:
+def _ingest_into(work: Path, input_paths: list[str], settings: Settings, report: RunReport, today: date) -> None:
     shown = Progress(logger=get_run_logger())
     with report.stage("discover"):
-        shown.stage(f"discover inputs in {input_path}")
-        paths, walk_rejections = discover_inputs(input_path)
+        shown.stage(f"discover inputs in {', '.join(input_paths)}")
+        paths, walk_rejections = discover_inputs(input_paths)
     report.counts["files_seen"] = len(paths)
     shown.stage(f"read, extract, annotate and load {len(paths)} files")
     _Batches(work, settings, report, today, shown).run(paths, walk_rejections)
@@ -353,8 +405,9 @@ class _Batches:
 
 
 @flow(name="ingest-articles", log_prints=True)
-def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> dict:
-    """Ingest a file or folder of articles into the warehouse and rebuild the marts."""
+def ingest(input_path: str | None = None, warehouse_path: str | None = None, collect: bool = False) -> dict:
+    """Ingest a file or folder of articles into the warehouse and rebuild the marts; with
+    `collect`, first fetch the configured outlets' new pages and ingest those too."""
     settings = Settings()
     input_path = str(input_path or settings.input_path)
     if not os.path.exists(input_path):  # nothing to record: a typo, or an inbox not mounted
@@ -369,7 +422,8 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
             warehouse.ensure_schema(con)
             warehouse.start_run(con, report.run_id, flow_run_id, input_path)
         try:
-            _ingest_into(work, input_path, settings, report, date.today())
+            collected = _collect_into(work, settings, report) if collect else []
+            _ingest_into(work, [input_path, *collected], settings, report, date.today())
             workers.shutdown_workers()
             report.status = "success"
             with warehouse.opened(work) as con:
@@ -385,18 +439,51 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None) -> 
             _record_failed_run(target, report, flow_run_id, input_path, traceback.format_exc())
             raise
         Progress().stage(f"published {target}")
-    create_markdown_artifact(
-        markdown=run_report(report, input_path),
-        key="ingest-run-report",
-        description="Files seen, articles loaded, rejections with reasons, stories, stage times",
-    )
+    _report_artifact(report, input_path)
     return {
         "run_id": report.run_id,
         "status": report.status,
         **report.counts,
         "stage_seconds": report.stage_seconds,
         "rejections": report.rejections,
+        "failing_feeds": report.failing_feeds,
     }
+
+
+def _report_artifact(report: RunReport, input_path: str) -> None:
+    create_markdown_artifact(
+        markdown=run_report(report, input_path),
+        key="ingest-run-report",
+        description="Files seen, articles loaded, rejections with reasons, stories, failing feeds, stage times",
+    )
+
+
+@flow(name="collect-news", log_prints=True)
+def collect_only(warehouse_path: str | None = None) -> dict:
+    """Fetch the configured outlets' new pages into the WARC archive and record the feeds'
+    states and every fetch in the warehouse; ingesting the archived pages is left to
+    `newsroom run --input <archive>` (or to a run with collect on)."""
+    settings = Settings()
+    target = Path(warehouse_path or settings.warehouse).resolve()
+    report = RunReport(run_id=uuid.uuid4().hex[:12])
+    with publish.run_lock(target, settings.lock_timeout_seconds):
+        publish.wait_for_no_writer(target, settings.lock_timeout_seconds)
+        work = publish.prepare_working_copy(target)
+        try:
+            with warehouse.opened(work) as con:
+                warehouse.ensure_schema(con)
+                warehouse.start_run(con, report.run_id, flow_run.get_id(), str(settings.sources))
+            archives = _collect_into(work, settings, report)
+            report.status = "success"
+            with warehouse.opened(work) as con:
+                warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds)
+                con.execute("checkpoint")
+            publish.publish(target, settings.lock_timeout_seconds)
+        except BaseException:
+            publish.discard_working_copy(target)
+            raise
+    _report_artifact(report, str(settings.sources))
+    return {"run_id": report.run_id, **report.counts, "archives": archives, "failing_feeds": report.failing_feeds}
 
 
 def task_runner(settings: Settings | None = None):

@@ -1,6 +1,7 @@
 """The records that flow between stages, in one place at the bottom of the package: plain
 dataclasses, so every stage is testable alone and takes and returns these.
 
+collect: feeds and sitemaps -> Fetches (archived as WARC) and FeedStates;
 raw input -> RawDocument -> (extract) Article | Rejection -> (annotate) Annotation holding
 Mentions, Quotes and the TextFeatures clustering compares.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,8 @@ class RawDocument:
     title: str | None = None
     encoding: str | None = None
     encoding_guessed: bool = False
+    language: str | None = None  # as given (the outlet's in sources.toml, a JSONL field)
+    fetched_at: datetime | None = None  # when the page was fetched (a WARC record's date)
 
     @property
     def raw_content(self) -> str:
@@ -78,6 +81,8 @@ class Article:
     encoding: str | None = None
     encoding_guessed: bool = False
     extraction_method: str = ""
+    language: str | None = None  # ISO 639-1, detected from the body (extract/language.py)
+    fetched_at: datetime | None = None
     quality_flags: list[str] = field(default_factory=list)
     dateline_end: int = 0  # length of the dateline opening body_text ('SEOUL, South Korea — ')
 
@@ -176,3 +181,59 @@ class Clustering:
     members: dict[str, str] = field(default_factory=dict)  # article -> story, new or changed
     merges: list[tuple[str, str]] = field(default_factory=list)  # (merged story, surviving story)
     counts: ClusterCounts = field(default_factory=ClusterCounts)
+
+
+@dataclass
+class Fetch:
+    """One HTTP fetch of the collect stage and its outcome (a row of ops.fetches)."""
+
+    url: str  # as requested (normalised)
+    kind: str  # robots | feed | sitemap | page
+    outlet: str
+    final_url: str | None = None  # after redirects
+    status: int | None = None  # HTTP status of the last attempt; None when no response came
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""  # decoded from its Content-Encoding; emptied once archived
+    nbytes: int = 0
+    milliseconds: int = 0
+    attempts: int = 0
+    error: str | None = None  # reason code: timeout, http_error, too_large, not_html, ...
+    detail: str = ""
+    fetched_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass
+class FeedState:
+    """What the warehouse keeps about a feed or sitemap between runs (a row of ops.feeds)."""
+
+    feed_url: str
+    outlet: str
+    kind: str = "feed"  # feed | sitemap
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status: int | None = None
+    items_seen: int = 0  # items the feed listed at the last fetch
+    new_items: int = 0  # of those, pages not in the warehouse and not fetched before
+    consecutive_failures: int = 0
+    last_error: str | None = None
+
+
+@dataclass
+class Collection:
+    """What one collect pass did: the state of every feed, every fetch, and the WARC files
+    written (page responses for the ingest; feeds, sitemaps and robots.txt beside them)."""
+
+    feeds: list[FeedState] = field(default_factory=list)
+    fetches: list[Fetch] = field(default_factory=list)
+    page_archives: list[str] = field(default_factory=list)
+    pages_archived: int = 0

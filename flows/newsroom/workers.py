@@ -24,12 +24,23 @@ from .records import Annotation, Article
 CHUNK = 32  # articles per message to a worker: spaCy's batch size
 
 
+ANNOTATED_LANGUAGES = {"en", None}  # the model's language; None: not detected (see extract/language.py)
+
+
 def annotate_articles(articles: list[Article]) -> list[Annotation]:
-    """Annotations of a chunk, in order, with the clustering features of each annotated text."""
+    """Annotations of a chunk, in order, with the clustering features of each annotated text.
+    An article in another language than the model's gets no entities or quotes (an English
+    model on French text finds nonsense), only its clustering features and a flag."""
     from .annotate.annotator import annotate_each, annotated_text
     from .cluster.features import text_features
 
-    annotations = annotate_each(articles, batch_size=CHUNK)
+    english = [a for a in articles if a.language in ANNOTATED_LANGUAGES]
+    annotated = annotate_each(english, batch_size=CHUNK) if english else []
+    done = {id(a): ann for a, ann in zip(english, annotated, strict=True)}
+    annotations = [
+        done.get(id(a)) or Annotation(a.article_id, [], [], flags=[f"not_annotated:language={a.language}"])
+        for a in articles
+    ]
     for article, annotation in zip(articles, annotations, strict=True):
         if annotation.failure is None:
             annotation.features = text_features(annotated_text(article.body_text))

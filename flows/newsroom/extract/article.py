@@ -8,6 +8,7 @@ from datetime import date
 from ..records import Article, RawDocument, Rejection
 from . import metadata
 from .html import extract_html
+from .language import article_language
 from .plaintext import Extraction, extract_body, prose_words, split_blocks, tidy_body
 
 MIN_BODY_WORDS = 25
@@ -52,6 +53,7 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
         or page.published
         or metadata.date_from_page(extraction, today)
         or metadata.date_from_url(doc.url, today)
+        or _fetch_date(doc, flags)
     )
     title = doc.title or metadata.title_from_page(extraction) or page.title
     outlet = doc.outlet or metadata.outlet(extraction, None) or page.sitename or metadata.outlet_from_url(doc.url)
@@ -72,9 +74,20 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
         encoding=doc.encoding,
         encoding_guessed=doc.encoding_guessed,
         extraction_method=method,
+        language=article_language(body, doc.language),
+        fetched_at=doc.fetched_at,
         quality_flags=flags,
         dateline_end=metadata.dateline_prefix(body),
     )
+
+
+def _fetch_date(doc: RawDocument, flags: list[str]) -> date | None:
+    """The last resort for a fetched page without a date of its own: the day it was fetched
+    (a page from a feed is hours old at most; flagged, as it may be later than the story)."""
+    if doc.fetched_at is None:
+        return None
+    flags.append("date_from_fetch")
+    return doc.fetched_at.date()
 
 
 class _NoHtml:

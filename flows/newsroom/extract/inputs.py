@@ -13,102 +13,16 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from ..config import DEFAULT_MAX_FILE_BYTES
 from ..records import RawDocument, Rejection, content_id
+from .decoding import BINARY_MAGIC, DecodeError, decode_bytes
+from .warc import WARC_SUFFIXES, read_warc
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-
-
-# Magic numbers of formats people drop into folders by mistake.
-_BINARY_MAGIC = {
-    b"\x89PNG": "PNG image",
-    b"%PDF": "PDF document",
-    b"GIF8": "GIF image",
-    b"\xff\xd8\xff": "JPEG image",
-    b"PK\x03\x04": "ZIP archive",
-    b"\x1f\x8b": "gzip archive",
-    b"\x7fELF": "ELF executable",
-}
-_BOMS = [
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _SEED_HEADER = re.compile(r"^\s*date\s+(\S+)[ \t]*")
-
-
-class DecodeError(Exception):
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-
-def _legacy_encoding(data: bytes) -> str:
-    """The 8-bit code page of bytes that are not UTF-8, guessed by charset-normalizer.
-    Several code pages decode Western text identically; among the plausible ones, prefer
-    cp1252, by far the most common for English news."""
-    best = from_bytes(data).best()
-    encoding = best.encoding if best is not None else "cp1252"
-    try:
-        if best is None or data.decode("cp1252") == str(best):
-            encoding = "cp1252"
-    except UnicodeDecodeError:
-        pass
-    return "cp1252" if encoding in {"ascii", "utf_8"} else encoding
-
-
-def decode_bytes(data: bytes) -> tuple[str, str, bool, list[str]]:
-    """Bytes -> (text, encoding, encoding_was_guessed, flags).
-
-    Raises DecodeError for input that is not text. UTF-8 is tried first; a file that is
-    UTF-8 with a few broken bytes keeps its UTF-8 and has the broken bytes replaced, while
-    a file with no valid multi-byte sequence at all is a legacy 8-bit encoding and is
-    guessed (cp1252/latin-1 mostly) by charset-normalizer.
-    """
-    for magic, name in _BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise DecodeError("binary_file", f"looks like a {name}")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding, False, []
-            except UnicodeDecodeError as exc:
-                raise DecodeError("undecodable_text", f"{encoding} BOM but invalid data: {exc}") from exc
-
-    flags: list[str] = []
-    sample = data[:65536]
-    nuls = sample.count(b"\x00")
-    if nuls > max(8, len(sample) // 100):
-        raise DecodeError("binary_file", f"{nuls} NUL bytes in the first {len(sample)} bytes")
-    if b"\x00" in data:
-        data = data.replace(b"\x00", b"")
-        flags.append("nul_bytes_removed")
-
-    try:
-        text, encoding, guessed = data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        lenient = data.decode("utf-8", errors="replace")
-        broken = lenient.count("\ufffd")
-        multibyte_ok = sum(1 for ch in lenient if ord(ch) > 127 and ch != "\ufffd")
-        if multibyte_ok > broken:
-            text, encoding, guessed = lenient, "utf-8", False
-            flags.append(f"invalid_utf8_replaced:{broken}")
-        else:
-            encoding = _legacy_encoding(data)
-            text, guessed = data.decode(encoding, errors="replace"), True
-    controls = len(_CONTROL.findall(text[:65536]))
-    if controls > max(8, len(text[:65536]) // 20):
-        raise DecodeError("binary_file", f"{controls} control characters: not text")
-    return text, encoding, guessed, flags
 
 
 def _inside(real: str, root_real: str) -> bool:
@@ -176,9 +90,14 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Itera
     """One input file -> its RawDocuments (several for JSON Lines) or Rejections."""
     source = str(path)
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(WARC_SUFFIXES):  # an archive of any size: a record at a time
+        yield from read_warc(path, max_bytes)
+        return
     if suffix not in SUPPORTED:
         yield Rejection(
-            source, "unsupported_format", f"extension {suffix or '(none)'} is not .txt, .html, .htm or .jsonl"
+            source,
+            "unsupported_format",
+            f"extension {suffix or '(none)'} is not .txt, .html, .htm, .jsonl, .warc or .warc.gz",
         )
         return
     if suffix in JSONL_SUFFIXES:  # a record at a time: one oversized line costs only itself
@@ -247,7 +166,7 @@ def _jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]
     seen_any = False
     with handle:
         head = handle.read(8)
-        for magic, name in _BINARY_MAGIC.items():
+        for magic, name in BINARY_MAGIC.items():
             if head.startswith(magic):
                 yield Rejection(source, "binary_file", f"looks like a {name}")
                 return
@@ -297,7 +216,7 @@ def _jsonl_record(line: str, lineno: int, stem: str, common: dict) -> RawDocumen
         return Rejection(where, "missing_field", f"line {lineno}: needs a non-empty 'text' or 'html'", content_id(line))
     bad = [
         k
-        for k in ("text", "html", "url", "date", "outlet", "title")
+        for k in ("text", "html", "url", "date", "outlet", "title", "language")
         if record.get(k) is not None and not isinstance(record[k], str)
     ]
     if bad or not isinstance(record.get("id", ""), (str, int)):
@@ -318,6 +237,7 @@ def _jsonl_record(line: str, lineno: int, stem: str, common: dict) -> RawDocumen
         date=record.get("date"),
         outlet=record.get("outlet"),
         title=record.get("title"),
+        language=record.get("language"),
         source_path=where,
         encoding=common["encoding"],
         encoding_guessed=common["encoding_guessed"],

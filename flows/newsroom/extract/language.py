@@ -1,0 +1,34 @@
+"""The language of an article's body: py3langid (a maintained fork of langid.py; its model
+ships in the wheel, so nothing downloads; ~0.3 ms a story).
+
+Precedence: the detector when it is sure (a story of a few sentences scores ~1.0; a
+headline-length text does not), else the language the input gives (the outlet's in
+sources.toml, a JSON Lines field), else unknown (None), which is annotated as English, the
+product's language, as before detection existed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+SURE = 0.9  # normalised probability; news bodies of 25+ words score > 0.99 or far lower
+SAMPLE_CHARS = 3000  # the opening of the body decides: the rest costs time, changes nothing
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect(text: str) -> tuple[str, float]:
+    language, probability = _identifier().classify(text[:SAMPLE_CHARS])
+    return language, float(probability)
+
+
+def article_language(body: str, given: str | None) -> str | None:
+    language, probability = detect(body)
+    if probability >= SURE:
+        return language
+    return given.lower() if given else None
