@@ -145,6 +145,18 @@ UTF8_STORY = (
 )
 
 
+FRENCH_STORY = (
+    "<html><head><title>Le port rouvre apr\u00e8s la temp\u00eate</title></head><body><article>"
+    + "".join(
+        f"<p>Le port de Saint-Malo a rouvert mardi, {n} jours apr\u00e8s la temp\u00eate, a indiqu\u00e9 sa "
+        "directrice. \u00ab Nous sommes de retour \u00bb, a-t-elle d\u00e9clar\u00e9 aux journalistes sur le "
+        "quai, o\u00f9 les grues d\u00e9chargeaient le premier ferry de la semaine.</p>"
+        for n in range(2, 8)
+    )
+    + "</article></body></html>"
+)
+
+
 def build(site: Site, timeout: float) -> dict:
     """Every route of the site; returns what the tests expect of each page path."""
     base = site.url
@@ -159,6 +171,8 @@ def build(site: Site, timeout: float) -> dict:
     expect["/gzip.html"] = "loaded"
     site.pages["/wrong-charset.html"] = Page(UTF8_STORY.encode("utf-8"), "text/html; charset=iso-8859-1")
     expect["/wrong-charset.html"] = "loaded"
+    site.pages["/fr/port.html"] = Page(FRENCH_STORY.encode("utf-8"), "text/html; charset=utf-8")
+    expect["/fr/port.html"] = "loaded"
     site.pages["/flaky.html"] = Page(pages[5], "text/html", fail_first=1)
     expect["/flaky.html"] = "loaded"
     site.pages["/slow.html"] = Page(pages[6], "text/html", delay=timeout + 1.5)

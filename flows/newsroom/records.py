@@ -44,6 +44,7 @@ class RawDocument:
     encoding_guessed: bool = False
     language: str | None = None  # as given (the outlet's in sources.toml, a JSONL field)
     fetched_at: datetime | None = None  # when the page was fetched (a WARC record's date)
+    flags: list[str] = field(default_factory=list)  # what decoding noticed (nul_bytes_removed, ...)
 
     @property
     def raw_content(self) -> str:

@@ -31,6 +31,8 @@ final as (
         articles.encoding,
         articles.encoding_guessed,
         articles.extraction_method,
+        articles.language,
+        articles.fetched_at,
         articles.quality_flags,
         articles.loaded_run_id,
         articles.loaded_at

@@ -36,7 +36,7 @@ def _given_date(raw: str | None, today: date, flags: list[str]) -> date | None:
 
 
 def build_article(doc: RawDocument, today: date) -> Article | Rejection:
-    flags: list[str] = []
+    flags: list[str] = list(doc.flags)
     if doc.encoding_guessed:
         flags.append(f"encoding_guessed:{doc.encoding}")
     published = _given_date(doc.date, today, flags)

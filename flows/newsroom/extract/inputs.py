@@ -126,7 +126,7 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Itera
         return
 
     stem = path.stem
-    common = dict(source_path=source, encoding=encoding, encoding_guessed=guessed)
+    common = dict(source_path=source, encoding=encoding, encoding_guessed=guessed, flags=flags)
     if suffix in HTML_SUFFIXES:
         yield RawDocument(external_id=stem, input_format="html", html=text, **common)
     else:
@@ -183,11 +183,11 @@ def _jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]
                 continue
             seen_any = True
             try:
-                line, encoding, guessed, _ = decode_bytes(raw)
+                line, encoding, guessed, flags = decode_bytes(raw)
             except DecodeError as exc:
                 yield Rejection(where, exc.reason, f"line {lineno}: {exc.detail}", content_id(raw.decode("latin-1")))
                 continue
-            common = {"source_path": source, "encoding": encoding, "encoding_guessed": guessed}
+            common = {"source_path": source, "encoding": encoding, "encoding_guessed": guessed, "flags": flags}
             yield _jsonl_record(line.strip("\r\n"), lineno, path.stem, common)
     if not seen_any:
         yield Rejection(source, "empty_file", "no records")
@@ -241,4 +241,5 @@ def _jsonl_record(line: str, lineno: int, stem: str, common: dict) -> RawDocumen
         source_path=where,
         encoding=common["encoding"],
         encoding_guessed=common["encoding_guessed"],
+        flags=list(common.get("flags", [])),
     )

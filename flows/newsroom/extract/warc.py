@@ -59,7 +59,7 @@ def _document(record, source: str, max_bytes: int) -> RawDocument | Rejection:
     if len(body) > max_bytes:
         return Rejection(where, "record_too_large", f"response for {url} exceeds the limit of {max_bytes} bytes")
     try:
-        html, encoding, guessed, _ = decode_html(body, content_type)
+        html, encoding, guessed, flags = decode_html(body, content_type)
     except DecodeError as exc:
         return Rejection(where, exc.reason, f"{url}: {exc.detail}", content_id(body.decode("latin-1")))
     if not html.strip():
@@ -72,6 +72,7 @@ def _document(record, source: str, max_bytes: int) -> RawDocument | Rejection:
         url=url or None,
         encoding=encoding,
         encoding_guessed=guessed,
+        flags=flags,
         fetched_at=_warc_date(record.headers.get("WARC-Date")),
     )
 
