@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install browser run lint test screenshots eval bench bench-clusters serve stop trigger docs clean
+.PHONY: install browser run lint test screenshots eval bench bench-clusters bench-collect serve stop trigger docs clean
 
 install: $(STAMP)
 
@@ -87,6 +87,11 @@ bench: $(STAMP)
 # The clustering stage alone at 2k and 20k articles (about 10 minutes).
 bench-clusters: $(STAMP)
 	$(BIN)/newsroom bench clusters --sizes 2000 20000
+
+# Collection from a site on 127.0.0.1 (the eval HTML pages), WARC against HTML files, the
+# feed and WARC libraries against their alternatives.
+bench-collect: $(STAMP)
+	$(BIN)/newsroom bench collect
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .prefect

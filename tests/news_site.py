@@ -199,6 +199,23 @@ def build(site: Site, timeout: float) -> dict:
     return expect
 
 
+def small_build(site: Site) -> list[str]:
+    """Two article pages in a feed, and a feed that is broken: the served deployment's site."""
+    paths = ["/news/0.html", "/news/1.html"]
+    for path, body in zip(paths, eval_pages(2), strict=True):
+        site.pages[path] = Page(body, "text/html")
+    site.pages["/feed.xml"] = Page(rss(site.url, paths), "application/rss+xml")
+    site.pages["/broken-feed.xml"] = Page(b"<rss><channel><item>\x00 broken", "application/rss+xml")
+    return paths
+
+
+def small_sources_toml(base: str) -> str:
+    return (
+        '[fetch]\ndelay_seconds = 0\ntimeout_seconds = 5\n[[outlet]]\nname = "Local Site"\n'
+        f'feeds = ["{base}/feed.xml", "{base}/broken-feed.xml"]\n'
+    )
+
+
 def sources_toml(base: str, timeout: float, max_new_pages: int = 40) -> str:
     return f"""
 [fetch]

@@ -312,6 +312,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.what == "clusters":
         bench.run_clusters(args.sizes, Path(args.workdir))
+    elif args.what == "collect":
+        from . import bench_collect
+
+        bench_collect.run(Path(args.workdir))
     else:
         bench.run(args.articles, Path(args.workdir))
     return 0
@@ -386,9 +390,9 @@ def _measuring_commands(commands) -> None:
     benchmark.add_argument(
         "what",
         nargs="?",
-        choices=["pipeline", "clusters"],
+        choices=["pipeline", "clusters", "collect"],
         default="pipeline",
-        help="the whole pipeline against bare spaCy (default), or the clustering stage alone",
+        help="the whole pipeline against bare spaCy (default), the clustering stage alone, or collection",
     )
     benchmark.add_argument("--articles", type=int, default=20000)
     benchmark.add_argument(

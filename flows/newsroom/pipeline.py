@@ -450,6 +450,16 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None, col
     }
 
 
+def _build_marts_if_stale(work: Path, report: RunReport) -> None:
+    """dbt build where the marts are missing (a new warehouse) or built by another project."""
+    with warehouse.opened(work) as con:
+        built_by = warehouse.marts_built_by(con)
+    report.dbt_fingerprint = dbt.project_fingerprint()
+    if built_by != report.dbt_fingerprint:
+        with report.stage("dbt"):
+            dbt_build(str(work))
+
+
 def _report_artifact(report: RunReport, input_path: str) -> None:
     create_markdown_artifact(
         markdown=run_report(report, input_path),
@@ -474,9 +484,12 @@ def collect_only(warehouse_path: str | None = None) -> dict:
                 warehouse.ensure_schema(con)
                 warehouse.start_run(con, report.run_id, flow_run.get_id(), str(settings.sources))
             archives = _collect_into(work, settings, report)
+            _build_marts_if_stale(work, report)  # feed_health is a view: current once the marts exist
             report.status = "success"
             with warehouse.opened(work) as con:
-                warehouse.finish_run(con, report.run_id, "success", report.counts, report.stage_seconds)
+                warehouse.finish_run(
+                    con, report.run_id, "success", report.counts, report.stage_seconds, None, report.dbt_fingerprint
+                )
                 con.execute("checkpoint")
             publish.publish(target, settings.lock_timeout_seconds)
         except BaseException:

@@ -187,3 +187,41 @@ def test_the_archive_replays_offline(collected):
     assert _query(replay, "select count(*) from marts.articles where fetched_at is null") == [(0,)]
     rejected = dict(_query(replay, "select reason, count(*) from ops.rejected_inputs group by 1"))
     assert rejected.get("http_error", 0) >= 1  # the 404 page is archived too, and not an article
+
+
+def test_collect_alone_records_feeds_and_archives_pages(prefect_harness, tmp_path, monkeypatch):
+    """`newsroom collect`'s flow: the pages are archived, the feeds' states and the fetches
+    are published in the warehouse (feed_health is current at once), nothing is ingested."""
+    from newsroom.pipeline import collect_only
+
+    from news_site import small_build, small_sources_toml
+
+    with Site() as site:
+        small_build(site)
+        (tmp_path / "sources.toml").write_text(small_sources_toml(site.url))
+        monkeypatch.setenv("NEWSROOM_SOURCES", str(tmp_path / "sources.toml"))
+        monkeypatch.setenv("NEWSROOM_ARCHIVE", str(tmp_path / "archive"))
+        result = collect_only(warehouse_path=str(tmp_path / "news.duckdb"))
+    (archive,) = result["archives"]
+    assert Path(archive).exists() and result["pages_fetched"] == 2
+    failing = _query(tmp_path / "news.duckdb", "select feed_url from marts.feed_health where is_failing")
+    assert failing == [(f"{site.url}/broken-feed.xml",)]
+    assert _query(tmp_path / "news.duckdb", "select count(*) from landing.articles") == [(0,)]
+
+
+def test_collect_refuses_a_bad_sources_file_naming_each_problem(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "sources.toml").write_text('[[outlet]]\nname = "A"\nfeeds = ["ftp://x"]\n[[outlet]]\nfeeds = []\n')
+    env = {**os.environ, "NEWSROOM_SOURCES": str(tmp_path / "sources.toml")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "newsroom"), "collect", "--warehouse", str(tmp_path / "w.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "'ftp://x' is not an http(s) URL" in done.stderr and "outlet 2: needs a name" in done.stderr
+    assert not (tmp_path / "w.duckdb").exists()

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT, SAMPLE
+from news_site import Site, small_build, small_sources_toml
 from services import BIN, chromium, free_port, listening_addresses, stop, wait_for_http, wait_for_text
 
 pytestmark = pytest.mark.timeout(1200)
@@ -67,6 +68,9 @@ def served(tmp_path_factory):
     it; then the schedule is paused and `newsroom trigger` (the README's command) runs the
     deployment once more. `newsroom stop` at the end."""
     root = tmp_path_factory.mktemp("served")
+    site = Site().__enter__()  # the outlet the deployment collects from, on 127.0.0.1
+    small_build(site)
+    (root / "sources.toml").write_text(small_sources_toml(site.url))
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     home, inbox, warehouse = root / "prefect-home", root / "inbox", root / "news.duckdb"
@@ -80,6 +84,8 @@ def served(tmp_path_factory):
         "NEWSROOM_INBOX": str(inbox),
         "NEWSROOM_WAREHOUSE": str(warehouse),
         "NEWSROOM_SCHEDULE": "* * * * *",
+        "NEWSROOM_SOURCES": str(root / "sources.toml"),
+        "NEWSROOM_ARCHIVE": str(root / "archive"),
     }
     env.pop("PREFECT_API_URL", None)
 
@@ -111,6 +117,7 @@ def served(tmp_path_factory):
         }
     finally:
         _newsroom(env, "stop", timeout=120)
+        site.__exit__(None, None, None)
 
 
 def test_scheduler_creates_a_run_that_completes_with_its_report(served):
@@ -119,10 +126,15 @@ def test_scheduler_creates_a_run_that_completes_with_its_report(served):
     run = served["scheduled"]
     assert run["auto_scheduled"] and run["state"]["type"] == "COMPLETED", served["logs"]()
     artifacts = _api(served["api"], "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
-    assert any("| articles loaded | 2 |" in (a.get("data") or "") for a in artifacts), artifacts
+    # the two seeds of the inbox and the two pages the run collected from the local site
+    assert any("| articles loaded | 4 |" in (a.get("data") or "") for a in artifacts), artifacts
+    assert any("broken-feed.xml` | Local Site | 1 | malformed_feed" in (a.get("data") or "") for a in artifacts)
     con = duckdb.connect(str(served["warehouse"]), read_only=True)
     try:
-        assert con.execute("select count(*) from marts.articles").fetchone()[0] == 2
+        assert con.execute("select count(*) from marts.articles").fetchone()[0] == 4
+        assert con.execute("select count(*) from marts.articles where fetched_at is not null").fetchone()[0] == 2
+        failing = con.execute("select feed_url from marts.feed_health where is_failing").fetchall()
+        assert [url.rsplit("/", 1)[1] for (url,) in failing] == ["broken-feed.xml"]
         first = con.execute("select flow_run_id from ops.runs order by started_at limit 1").fetchone()[0]
         assert first == run["id"]
     finally:
