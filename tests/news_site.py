@@ -2,7 +2,8 @@
 at test time, from pages of ../shared/eval (read there, never copied into the repo), and
 every way a real site misbehaves: 404, 500 then 200, a response slower than the timeout, a
 redirect loop, a robots.txt disallow, gzip, a page in UTF-8 labelled ISO-8859-1, a malformed
-feed, a 10,000-item feed, one story at two URLs, a feed that answers 304 to a conditional GET.
+feed, a 10,000-item feed, one story at two URLs, a feed that answers 304 to
+If-None-Match and a sitemap that answers 304 to If-Modified-Since.
 
 The server logs every request (path, headers), so tests can check what was fetched how often.
 """
@@ -36,6 +37,7 @@ class Site:
     def __init__(self):
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.spans: list[tuple[float, float]] = []  # (start, end) of each response, time.monotonic()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -62,6 +64,13 @@ class Site:
                 pass
 
             def do_GET(self):
+                started = time.monotonic()
+                try:
+                    self._get()
+                finally:
+                    site.spans.append((started, time.monotonic()))
+
+            def _get(self):
                 site.requests.append((self.path, dict(self.headers)))
                 page = site.pages.get(self.path)
                 if page is None:
@@ -71,9 +80,11 @@ class Site:
                     return self._send(500, b"server error", "text/plain", {})
                 if page.delay:
                     time.sleep(page.delay)
-                etag = page.headers.get("ETag")
+                etag, modified = page.headers.get("ETag"), page.headers.get("Last-Modified")
                 if etag and self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", None, {"ETag": etag})
+                if modified and self.headers.get("If-Modified-Since") == modified:
+                    return self._send(304, b"", None, {"Last-Modified": modified})
                 body, headers = page.body, dict(page.headers)
                 if page.gzip:
                     body, headers["Content-Encoding"] = gzip.compress(body), "gzip"
@@ -194,7 +205,11 @@ def build(site: Site, timeout: float) -> dict:
     site.pages["/feed.xml"] = Page(main, "application/rss+xml", headers={"ETag": '"v1"'})
     site.pages["/broken-feed.xml"] = Page(b"<rss><channel><item><title>\x00\x01 not xml", "application/rss+xml")
     site.pages["/big-feed.xml"] = Page(rss(base, [f"/bulk/{n}.html" for n in range(10_000)]), "application/rss+xml")
-    site.pages["/sitemap-index.xml"] = Page(sitemap_index(base, ["/news-sitemap.xml"]), "application/xml")
+    site.pages["/sitemap-index.xml"] = Page(
+        sitemap_index(base, ["/news-sitemap.xml"]),
+        "application/xml",
+        headers={"Last-Modified": "Tue, 01 Dec 2026 10:00:00 GMT"},
+    )
     site.pages["/news-sitemap.xml"] = Page(news_sitemap(base, ["/gzip.html", "/wrong-charset.html"]), "application/xml")
     return expect
 

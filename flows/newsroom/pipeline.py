@@ -69,6 +69,7 @@ class RunReport:
     error: str | None = None
     dbt_fingerprint: str | None = None
     failing_feeds: list[tuple[str, str, int, str]] = field(default_factory=list)  # url, outlet, failures, error
+    dbt_warnings: list[str] = field(default_factory=list)  # tests of severity warn that found rows
 
     def rejected(self, rejections: list[Rejection]) -> None:
         self.counts["rejected_inputs"] += len(rejections)
@@ -104,6 +105,8 @@ def run_report(report: RunReport, input_path: str) -> str:
             f"| `{url}` | {outlet} | {n} | {error.replace('|', '/')} |"
             for url, outlet, n, error in report.failing_feeds
         ]
+    if report.dbt_warnings:
+        lines += ["", "dbt warnings:", ""] + [f"- {warning}" for warning in report.dbt_warnings]
     if report.rejections:
         lines += ["", "| rejected input | reason | detail |", "|---|---|---|"]
         lines += [
@@ -310,7 +313,7 @@ def _ingest_into(work: Path, input_paths: list[str], settings: Settings, report:
             shown.stage("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
         else:
             shown.stage("dbt build (models and their tests)")
-            dbt_build(str(work))
+            _dbt_warnings(report, dbt_build(str(work)))
 
 
 class _Batches:
@@ -450,6 +453,12 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None, col
     }
 
 
+def _dbt_warnings(report: RunReport, result: dbt.DbtResult) -> None:
+    report.dbt_warnings = result.warnings
+    for warning in result.warnings:
+        get_run_logger().warning("dbt: %s", warning)
+
+
 def _build_marts_if_stale(work: Path, report: RunReport) -> None:
     """dbt build where the marts are missing (a new warehouse) or built by another project."""
     with warehouse.opened(work) as con:
@@ -457,7 +466,7 @@ def _build_marts_if_stale(work: Path, report: RunReport) -> None:
     report.dbt_fingerprint = dbt.project_fingerprint()
     if built_by != report.dbt_fingerprint:
         with report.stage("dbt"):
-            dbt_build(str(work))
+            _dbt_warnings(report, dbt_build(str(work)))
 
 
 def _report_artifact(report: RunReport, input_path: str) -> None:

@@ -163,8 +163,13 @@ def test_a_rerun_fetches_no_settled_page_and_asks_feeds_conditionally(collected)
     assert pages == []
     feed_headers = [h for p, h in collected["requests_second"] if p == "/feed.xml"]
     assert feed_headers and feed_headers[0].get("If-None-Match") == '"v1"'
-    rows = _query(collected["warehouse"], "select last_status from ops.feeds where feed_url like '%/feed.xml'")
-    assert rows == [(304,)]
+    index_headers = [h for p, h in collected["requests_second"] if p == "/sitemap-index.xml"]
+    assert index_headers[0].get("If-Modified-Since") == "Tue, 01 Dec 2026 10:00:00 GMT"
+    rows = _query(
+        collected["warehouse"],
+        "select feed_url, last_status from ops.feeds where feed_url similar to '.*/(feed|sitemap-index)[.]xml'",
+    )
+    assert sorted(status for _, status in rows) == [304, 304]
     assert collected["second"]["articles_loaded"] == 0
 
 
@@ -225,3 +230,18 @@ def test_collect_refuses_a_bad_sources_file_naming_each_problem(tmp_path):
     assert done.returncode == 2
     assert "'ftp://x' is not an http(s) URL" in done.stderr and "outlet 2: needs a name" in done.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_dbt_warns_of_a_feed_failing_three_runs_in_a_row(collected, tmp_path):
+    import shutil
+
+    from newsroom.model import dbt
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(collected["warehouse"], copy)
+    con = duckdb.connect(str(copy))
+    con.execute("update ops.feeds set consecutive_failures = 3 where feed_url like '%/broken-feed.xml'")
+    con.close()
+    result = dbt.build(copy)
+    assert [w.split(":")[0] for w in result.warnings] == ["test.newsroom.no_feed_failing_three_runs"]
+    assert result.failed == 0

@@ -234,3 +234,40 @@ def test_known_pages_are_not_fetched():
         known = Known({f"{site.url}/news/{n}.html" for n in range(4)})
         collect(sources, known, lambda fetch: None)
         assert not [p for p, _ in site.requests if p.startswith("/news/")]
+
+
+def _site_of(site, paths, delay=0.0):
+    from news_site import Page, rss
+
+    for path in paths:
+        site.pages[path] = Page(b"<html><body><p>page</p></body></html>", "text/html", delay=delay)
+    site.pages["/feed.xml"] = Page(rss(site.url, paths), "application/rss+xml")
+
+
+def _policy_sources(site, **policy):
+    from newsroom.collect.sources import FetchPolicy, Outlet, Sources
+
+    fetch = FetchPolicy(**{"retries": 0, "timeout_seconds": 5, **policy})
+    return Sources(fetch, (Outlet("S", (f"{site.url}/feed.xml",), policy=fetch),))
+
+
+def test_politeness_one_request_at_a_time_a_delay_apart():
+    with Site() as site:
+        _site_of(site, [f"/p/{n}.html" for n in range(5)], delay=0.05)
+        collect(_policy_sources(site, delay_seconds=0.3, per_host_connections=1), Known(), lambda f: None)
+    spans = sorted(site.spans)
+    assert len(spans) == 7  # robots.txt, the feed, five pages
+    gaps = [start - end for (_, end), (start, _) in zip(spans, spans[1:], strict=False)]
+    assert min(gaps) >= 0.3 * 0.95, gaps  # never overlapping, each delay_seconds after the last ended
+
+
+def test_global_concurrency_limit_holds_over_connections():
+    with Site() as site:
+        _site_of(site, [f"/p/{n}.html" for n in range(12)], delay=0.2)
+        collect(_policy_sources(site, delay_seconds=0, per_host_connections=8, concurrency=3), Known(), lambda f: None)
+    events = sorted([(start, 1) for start, _ in site.spans] + [(end, -1) for _, end in site.spans])
+    in_flight, most = 0, 0
+    for _, step in events:
+        in_flight += step
+        most = max(most, in_flight)
+    assert most == 3

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import DBT_DIR, DBT_TARGET_DIR
@@ -31,6 +31,7 @@ class DbtResult:
     failed: int
     skipped: int
     seconds: float
+    warnings: list[str] = field(default_factory=list)  # "<test>: <message>" of each test that warned
 
 
 def dbt_env(warehouse: Path | None = None) -> dict[str, str]:
@@ -111,6 +112,7 @@ def build(warehouse: Path) -> DbtResult:
         failed=len(failures),
         skipped=sum(s == "skipped" for s in statuses),
         seconds=float(results.get("elapsed_time", 0.0)),
+        warnings=[f"{r['unique_id']}: {r.get('message')}" for r in results["results"] if r["status"] == "warn"],
     )
     if failures or completed.returncode != 0:
         raise DbtBuildError("dbt build failed:\n" + "\n".join(failures or [completed.stdout[-3000:]]))
