@@ -262,7 +262,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import record
 
     defaults = {
-        "extraction": DEFAULT_EVAL / "extraction" / "aeb",
+        "extraction": DEFAULT_EVAL / "extraction",
         "quotes": DEFAULT_EVAL / "quotes" / "polnear",
         "ner": DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt",
         "clusters": DEFAULT_EVAL / "clustering" / "ecbplus.jsonl",

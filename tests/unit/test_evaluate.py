@@ -58,12 +58,19 @@ def test_extraction_command_scores_a_small_benchmark(tmp_path, capsys):
         )
         (tmp_path / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(html.encode()))
     (tmp_path / "ground-truth.json").write_text(json.dumps(truth))
-    results = extraction.run(tmp_path)
+    results = extraction.run(tmp_path)[tmp_path.name]
     out = capsys.readouterr().out
-    assert "text dumps: newsroom" in out and "HTML: trafilatura alone" in out
-    assert results["keep_all_text"].recall == pytest.approx(1.0)
-    assert results["ours_text"].precision > results["keep_all_text"].precision
-    assert results["ours_html"].f1 > 0.8
+    assert "text: newsroom" in out and "html: trafilatura alone" in out and "text: jusText" in out
+    assert "real articles rejected as no_article_body: 0" in out
+    assert results["text: keep everything"].recall == pytest.approx(1.0)
+    assert results["text: newsroom"].precision > results["text: keep everything"].precision
+    assert results["html: newsroom"].f1 > 0.8
+
+
+def test_extraction_halves_split_by_site():
+    assert extraction.site_half("https://www.example.com/a") == extraction.site_half("http://example.com/b/c")
+    halves = {extraction.site_half(f"https://site{n}.example/x") for n in range(20)}
+    assert halves == {"A", "B"}
 
 
 def test_evaluation_figures_are_kept_for_the_docs_one_block_per_command(tmp_path):

@@ -1,72 +1,175 @@
 """`newsroom eval extraction`: body extraction scored on the article-extraction-benchmark
-layout (ground-truth.json, html/*.html.gz, textdump/*.txt), with two reference rows
-measured in the same run: trafilatura alone on the HTML, and keeping everything of the
-text dumps."""
+layout (ground-truth.json, html/*.html.gz, textdump/*.txt), on every set under the data
+folder (AEB and L3S-GN1 by default), with reference extractors run in the same run on the
+same pages: trafilatura alone on the HTML; keeping everything, jusText and trafilatura on
+the text dumps (each line a paragraph).
+
+Every page of these sets is a news article labelled by assessors, so a page the pipeline
+rejects (no_article_body) is an error, and is counted. Each set is also scored on two halves
+split by site (the URL's host, hashed): a figure that holds on one half and not the other
+is a fit to the sample.
+"""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import html as html_lib
 import json
 import logging
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..extract.article import build_article
 from ..extract.inputs import split_seed_header
 from ..records import Article, RawDocument
 from .scoring import PRF, benchmark_prf, format_table, page_shingle_match
 
+SYSTEMS = {
+    "text": ["newsroom", "keep everything", "jusText", "trafilatura on lines"],
+    "html": ["newsroom", "trafilatura alone"],
+}
+TARGETS = {("text", "newsroom"): "target F1 >= 0.93", ("html", "newsroom"): "target >= trafilatura + 0.01"}
 
-def _body(doc: RawDocument) -> str:
+
+@dataclass
+class SetScores:
+    name: str
+    pages: int = 0
+    # (format, system) -> per-page (p, r, f) triples; (format, half) -> newsroom's on that half
+    scores: dict = field(default_factory=dict)
+    rejected: dict = field(default_factory=lambda: {"text": [], "html": []})
+    per_page: list = field(default_factory=list)
+
+    def add(self, key, triple) -> None:
+        self.scores.setdefault(key, []).append(triple)
+
+
+def _ours(doc: RawDocument) -> tuple[str, bool]:
+    """(the body, whether the page was rejected)."""
     result = build_article(doc, date.today())
-    return result.body_text if isinstance(result, Article) else ""
+    return (result.body_text, False) if isinstance(result, Article) else ("", True)
 
 
-def run(data: Path, worst: int = 0) -> dict[str, PRF]:
+def _as_html(text: str) -> str:
+    lines = "".join(f"<p>{html_lib.escape(line)}</p>" for line in text.splitlines() if line.strip())
+    return f"<html><body>{lines}</body></html>"
+
+
+def _justext(text: str) -> str:
+    import justext
+
+    paragraphs = justext.justext(_as_html(text), justext.get_stoplist("English"))
+    return "\n\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def _trafilatura(html: str, url: str | None = None) -> str:
     import trafilatura
 
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    return trafilatura.extract(html, url=url) or ""
+
+
+def site_half(url: str | None) -> str:
+    """'A' or 'B' by the page's host, the same for every page of a site."""
+    host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    return "AB"[hashlib.sha256(host.encode()).digest()[0] % 2]
+
+
+def _score_text(data: Path, page_id: str, gold: str, half: str, into: SetScores) -> None:
+    path = data / "textdump" / f"{page_id}.txt"
+    if not path.exists():
+        return
+    header_date, text = split_seed_header(path.read_text(encoding="utf-8", errors="replace"))
+    ours, rejected = _ours(
+        RawDocument(source_path=str(path), external_id=page_id, input_format="txt", text=text, date=header_date)
+    )
+    if rejected:
+        into.rejected["text"].append(page_id)
+    triple = page_shingle_match(gold, ours)
+    into.add(("text", "newsroom"), triple)
+    into.add(("text", f"half {half}"), triple)
+    into.add(("text", "keep everything"), page_shingle_match(gold, text))
+    into.add(("text", "jusText"), page_shingle_match(gold, _justext(text)))
+    into.add(("text", "trafilatura on lines"), page_shingle_match(gold, _trafilatura(_as_html(text))))
+    into.per_page.append((benchmark_prf([triple]).f1, page_id, "text"))
+
+
+def _score_html(data: Path, page_id: str, gold: str, url: str | None, half: str, into: SetScores) -> None:
+    path = data / "html" / f"{page_id}.html.gz"
+    if not path.exists():
+        return
+    html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+    ours, rejected = _ours(
+        RawDocument(source_path=str(path), external_id=page_id, input_format="html", html=html, url=url)
+    )
+    if rejected:
+        into.rejected["html"].append(page_id)
+    triple = page_shingle_match(gold, ours)
+    into.add(("html", "newsroom"), triple)
+    into.add(("html", f"half {half}"), triple)
+    into.add(("html", "trafilatura alone"), page_shingle_match(gold, _trafilatura(html, url)))
+    into.per_page.append((benchmark_prf([triple]).f1, page_id, "html"))
+
+
+def score_set(data: Path) -> SetScores:
     truth = json.loads((data / "ground-truth.json").read_text())
-    scores: dict[str, list] = {"ours_text": [], "keep_all_text": [], "ours_html": [], "trafilatura_html": []}
-    per_page: list[tuple[float, str, str]] = []
+    scored = SetScores(data.name, len(truth))
     for page_id, gold in sorted(truth.items()):
         body, url = gold.get("articleBody", ""), gold.get("url")
-        dump_path = data / "textdump" / f"{page_id}.txt"
-        if dump_path.exists():
-            dump = dump_path.read_text(encoding="utf-8", errors="replace")
-            header_date, text = split_seed_header(dump)
-            ours = _body(
-                RawDocument(
-                    source_path=str(dump_path), external_id=page_id, input_format="txt", text=text, date=header_date
+        half = site_half(url)
+        _score_text(data, page_id, body, half, scored)
+        _score_html(data, page_id, body, url, half, scored)
+    return scored
+
+
+def data_sets(data: Path) -> list[Path]:
+    """The folder itself when it is a set, else every set below it."""
+    if (data / "ground-truth.json").exists():
+        return [data]
+    return sorted(p.parent for p in data.glob("*/ground-truth.json"))
+
+
+def _rows(scored: SetScores) -> list[tuple[str, PRF, str]]:
+    rows = []
+    for kind, systems in SYSTEMS.items():
+        for system in systems:
+            if (kind, system) in scored.scores:
+                rows.append(
+                    (
+                        f"{kind}: {system}",
+                        benchmark_prf(scored.scores[kind, system]),
+                        TARGETS.get((kind, system), "reference"),
+                    )
                 )
+        for half in ("A", "B"):
+            pages = scored.scores.get((kind, f"half {half}"), [])
+            if pages:
+                rows.append((f"{kind}: newsroom, sites of half {half} ({len(pages)} pages)", benchmark_prf(pages), ""))
+    return rows
+
+
+def run(data: Path, worst: int = 0) -> dict[str, dict[str, PRF]]:
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    results = {}
+    for folder in data_sets(data):
+        scored = score_set(folder)
+        rows = _rows(scored)
+        print(
+            format_table(
+                rows, f"Body extraction on {scored.pages} pages of {folder} (4-word shingles, averaged per page)"
             )
-            scores["ours_text"].append(page_shingle_match(body, ours))
-            scores["keep_all_text"].append(page_shingle_match(body, text))
-            per_page.append((benchmark_prf([scores["ours_text"][-1]]).f1, page_id, "text"))
-        html_path = data / "html" / f"{page_id}.html.gz"
-        if html_path.exists():
-            html = gzip.decompress(html_path.read_bytes()).decode("utf-8", errors="replace")
-            ours = _body(
-                RawDocument(source_path=str(html_path), external_id=page_id, input_format="html", html=html, url=url)
-            )
-            scores["ours_html"].append(page_shingle_match(body, ours))
-            scores["trafilatura_html"].append(page_shingle_match(body, trafilatura.extract(html, url=url) or ""))
-            per_page.append((benchmark_prf([scores["ours_html"][-1]]).f1, page_id, "html"))
-    results = {name: benchmark_prf(pages) for name, pages in scores.items() if pages}
-    rows = [
-        ("text dumps: newsroom", results.get("ours_text"), "target F1 >= 0.93"),
-        ("text dumps: keep everything", results.get("keep_all_text"), "reference"),
-        ("HTML: newsroom", results.get("ours_html"), "target F1 >= 0.96"),
-        ("HTML: trafilatura alone", results.get("trafilatura_html"), "reference"),
-    ]
-    print(
-        format_table(
-            [r for r in rows if r[1] is not None],
-            f"Body extraction on {len(truth)} pages of {data} (4-word shingles, averaged per page)",
         )
-    )
-    if worst:
-        print(f"\nworst {worst} pages:")
-        for f1, page_id, kind in sorted(per_page)[:worst]:
-            print(f"  {f1:.3f}  {kind:<4} {page_id}")
+        for kind, pages in scored.rejected.items():
+            print(
+                f"  {kind}: real articles rejected as no_article_body: {len(pages)}"
+                + (f" ({', '.join(pages[:5])}{'...' if len(pages) > 5 else ''})" if pages else "")
+            )
+        print()
+        if worst:
+            print(f"worst {worst} pages of {scored.name}:")
+            for f1, page_id, kind in sorted(scored.per_page)[:worst]:
+                print(f"  {f1:.3f}  {kind:<4} {page_id}")
+        results[scored.name] = {name: prf for name, prf, _ in rows}
     return results
