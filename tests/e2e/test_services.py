@@ -149,6 +149,22 @@ def test_trigger_runs_the_deployment_now(served):
     assert any(not r["auto_scheduled"] and r["state"]["type"] == "COMPLETED" for r in runs)
 
 
+def test_a_cli_run_reports_to_the_running_server(served, tmp_path):
+    """With `make serve` up, `newsroom run` uses its API (shown in its UI) instead of starting
+    Prefect's temporary one."""
+    warehouse = tmp_path / "cli.duckdb"
+    done = _newsroom(served["env"], "run", "--input", str(SAMPLE), "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"reporting to the Prefect server at {served['api']}" in done.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (flow_run_id,) = con.execute("select flow_run_id from ops.runs").fetchone()
+    finally:
+        con.close()
+    run = _api(served["api"], f"/flow_runs/{flow_run_id}")
+    assert run["state"]["type"] == "COMPLETED" and run["deployment_id"] is None
+
+
 def test_prefect_ui_shows_the_deployment_schedule_and_completed_run(served, tmp_path):
     driver = chromium()
     try:
