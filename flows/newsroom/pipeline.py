@@ -428,13 +428,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None, col
             collected = _collect_into(work, settings, report) if collect else []
             _ingest_into(work, [input_path, *collected], settings, report, date.today())
             workers.shutdown_workers()
-            report.status = "success"
-            with warehouse.opened(work) as con:
-                warehouse.finish_run(
-                    con, report.run_id, "success", report.counts, report.stage_seconds, None, report.dbt_fingerprint
-                )
-                con.execute("checkpoint")
-            publish.publish(target, settings.lock_timeout_seconds)
+            _publish_success(work, target, report, settings)
         except BaseException as exc:
             workers.shutdown_workers()
             report.status, report.error = "failed", f"{type(exc).__name__}: {exc}"
@@ -469,6 +463,17 @@ def _build_marts_if_stale(work: Path, report: RunReport) -> None:
             _dbt_warnings(report, dbt_build(str(work)))
 
 
+def _publish_success(work: Path, target: Path, report: RunReport, settings: Settings) -> None:
+    """Record the run as a success in the working copy, then publish it."""
+    report.status = "success"
+    with warehouse.opened(work) as con:
+        warehouse.finish_run(
+            con, report.run_id, "success", report.counts, report.stage_seconds, None, report.dbt_fingerprint
+        )
+        con.execute("checkpoint")
+    publish.publish(target, settings.lock_timeout_seconds)
+
+
 def _report_artifact(report: RunReport, input_path: str) -> None:
     create_markdown_artifact(
         markdown=run_report(report, input_path),
@@ -494,13 +499,7 @@ def collect_only(warehouse_path: str | None = None) -> dict:
                 warehouse.start_run(con, report.run_id, flow_run.get_id(), str(settings.sources))
             archives = _collect_into(work, settings, report)
             _build_marts_if_stale(work, report)  # feed_health is a view: current once the marts exist
-            report.status = "success"
-            with warehouse.opened(work) as con:
-                warehouse.finish_run(
-                    con, report.run_id, "success", report.counts, report.stage_seconds, None, report.dbt_fingerprint
-                )
-                con.execute("checkpoint")
-            publish.publish(target, settings.lock_timeout_seconds)
+            _publish_success(work, target, report, settings)
         except BaseException:
             publish.discard_working_copy(target)
             raise
