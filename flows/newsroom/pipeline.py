@@ -135,7 +135,7 @@ def collect_news(work: str, run_id: str, settings: Settings) -> Collection:
         urls = collection_store.known_page_urls(con)
         states = collection_store.feed_states(con)
     known = Known({url for raw in urls if (url := normalize_url(raw))}, states)
-    archive = WarcArchive(settings.archive, run_id)
+    archive = WarcArchive(settings.archive, run_id, {outlet.name: outlet.language for outlet in sources.outlets})
     try:
         result = collect(sources, known, archive)
     finally:

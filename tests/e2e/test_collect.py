@@ -131,6 +131,8 @@ def test_other_languages_are_loaded_not_annotated(collected):
     assert _query(warehouse, f"select count(*) from marts.entity_mentions where article_id = '{article_id}'") == [(0,)]
     english = [r for path, r in rows.items() if path.startswith("/news/")]
     assert english and all(r[0] == "en" for r in english)
+    outlets = {r[0] for r in _query(warehouse, "select outlet from marts.articles where fetched_at is not null")}
+    assert outlets == {"Local Site"}  # the outlet as sources.toml names it, carried in the WARC record
 
 
 def test_failing_feeds_are_visible(collected):

@@ -151,7 +151,7 @@ def test_charset_from_header_and_meta_and_mislabels():
 
 
 def test_archive_read_back_as_input(tmp_path):
-    archive = WarcArchive(tmp_path, "run1")
+    archive = WarcArchive(tmp_path, "run1", {"S": "en"})
     page = "<html><body><p>" + "The harbour reopened on Tuesday, officials said. " * 20 + "</p></body></html>"
     archive(
         Fetch(
@@ -184,6 +184,7 @@ def test_archive_read_back_as_input(tmp_path):
     documents = [i for i in items if isinstance(i, RawDocument)]
     reasons = sorted(i.reason for i in items if isinstance(i, Rejection))
     assert [(d.url, d.html, d.fetched_at) for d in documents] == [("https://site.example/a", page, _stamp())]
+    assert (documents[0].outlet, documents[0].language) == ("S", "en")  # what sources.toml says of the outlet
     assert reasons == ["http_error", "unsupported_format"]
     (tmp_path / "junk.warc.gz").write_bytes(b"not a warc at all")
     assert [r.reason for r in read_documents(tmp_path / "junk.warc.gz")] == ["invalid_warc"]

@@ -74,6 +74,9 @@ def _document(record, source: str, max_bytes: int) -> RawDocument | Rejection:
         encoding_guessed=guessed,
         flags=flags,
         fetched_at=_warc_date(record.headers.get("WARC-Date")),
+        # written by this product's collect stage (load/archive.py): the outlet as sources.toml names it
+        outlet=record.headers.get("WARC-Newsroom-Outlet") or None,
+        language=record.headers.get("WARC-Newsroom-Language") or None,
     )
 
 

@@ -25,13 +25,20 @@ from ..records import Fetch
 _DROPPED = {"content-encoding", "transfer-encoding", "content-length"}
 
 
+# Extension fields (WARC 1.1 allows them) carrying what sources.toml says of the page's
+# outlet, so that the ingest, or a replay years later, knows it without the config.
+OUTLET_FIELD = "WARC-Newsroom-Outlet"
+LANGUAGE_FIELD = "WARC-Newsroom-Language"
+
+
 class WarcArchive:
-    def __init__(self, folder: Path, run_id: str):
+    def __init__(self, folder: Path, run_id: str, languages: dict[str, str | None] | None = None):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         self.folder = folder / datetime.now(UTC).strftime("%Y/%m/%d")
         self.names = {kind: f"{kind}-{stamp}-{run_id}.warc.gz" for kind in ("pages", "feeds")}
         self._files: dict[str, tuple] = {}
         self.counts = {"pages": 0, "feeds": 0}
+        self.languages = languages or {}  # outlet name -> its configured language
 
     def __call__(self, fetch: Fetch) -> None:
         kind = "pages" if fetch.kind == "page" else "feeds"
@@ -45,10 +52,16 @@ class WarcArchive:
             "response",
             payload=io.BytesIO(fetch.body),
             http_headers=headers,
-            warc_headers_dict={"WARC-Date": _warc_date(fetch.fetched_at)},
+            warc_headers_dict=self._fields(fetch),
         )
         writer.write_record(record)
         self.counts[kind] += 1
+
+    def _fields(self, fetch: Fetch) -> dict[str, str]:
+        fields = {"WARC-Date": _warc_date(fetch.fetched_at), OUTLET_FIELD: fetch.outlet}
+        if self.languages.get(fetch.outlet):
+            fields[LANGUAGE_FIELD] = self.languages[fetch.outlet]
+        return fields
 
     def _writer(self, kind: str) -> WARCWriter:
         if kind not in self._files:
