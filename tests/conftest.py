@@ -11,6 +11,10 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# A CLI run under test uses Prefect's temporary API, as a one-off process should: the default
+# (a local server kept for later runs) would leave one server per test behind for its idle
+# timeout. tests/e2e/test_local_api.py runs the default.
+os.environ.setdefault("NEWSROOM_LOCAL_API", "temporary")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "warehouse" / "sample"

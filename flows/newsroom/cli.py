@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import HOME, PROJECT_ROOT, SettingError, Settings, quiet_prefect
@@ -97,13 +98,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             wait_for_no_writer(warehouse, settings.lock_timeout_seconds)
             if warehouse.exists():  # a truncated or foreign file is found now, not after annotation
                 open_warehouse(warehouse).close()
-            _announce_flow(settings)
+            wait_for_api = _connect_prefect(settings)
             from .pipeline import configured_ingest  # imports Prefect: after the checks
 
+            wait_for_api()
             try:
-                result = configured_ingest()(
-                    input_path=str(source), warehouse_path=str(warehouse), collect=args.collect
-                )
+                with _reporting(settings):
+                    result = configured_ingest()(
+                        input_path=str(source), warehouse_path=str(warehouse), collect=args.collect
+                    )
             except Exception as exc:  # noqa: BLE001 - any failure of the run is reported in one line
                 print(
                     f"newsroom: the run failed ({type(exc).__name__}: {exc}); nothing it built was published "
@@ -130,10 +133,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def use_running_server(settings: Settings) -> str | None:
-    """The Prefect API a CLI run reports to: PREFECT_API_URL if set, else the `make serve`
-    server when it answers (the run then shows in its UI, and the run saves the 12-25 s
-    Prefect's temporary local API takes to start on this machine), else None: Prefect starts
-    its temporary local API, as before."""
+    """PREFECT_API_URL if set, else the local server (`make serve`'s, or one a CLI run started)
+    when it answers on its port, else None. Set in the environment before Prefect reads its
+    settings."""
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
     api = f"http://127.0.0.1:{settings.prefect_port}/api"
@@ -143,15 +145,60 @@ def use_running_server(settings: Settings) -> str | None:
     except (OSError, ValueError):
         return None
     if healthy:
-        os.environ["PREFECT_API_URL"] = api  # before Prefect reads its settings
+        os.environ["PREFECT_API_URL"] = api
         return api
     return None
 
 
-def _announce_flow(settings: Settings) -> None:
+def _connect_prefect(settings: Settings):
+    """The Prefect API a CLI run reports to, and what to call (after importing the flow) to
+    wait for it: a running server; else the local server, started now in the background and
+    kept for later runs (NEWSROOM_LOCAL_API=persistent, the default: it saves the ~22 s
+    Prefect's temporary API costs every run here); else Prefect's temporary API."""
+    from . import api_server
+
     api = use_running_server(settings)
-    where = f"reporting to the Prefect server at {api}" if api else "imports and Prefect's local API take a few seconds"
-    print(f"newsroom: starting the flow ({where})", file=sys.stderr, flush=True)
+    if api:
+        print(f"newsroom: starting the flow (reporting to the Prefect server at {api})", file=sys.stderr, flush=True)
+        if api == f"http://127.0.0.1:{settings.prefect_port}/api":
+            api_server.touch_used(settings.prefect_home)
+        return lambda: None
+    if settings.local_api == "temporary":
+        print("newsroom: starting the flow (on Prefect's temporary local API)", file=sys.stderr, flush=True)
+        return lambda: None
+    from . import service
+
+    wait = service.start_local_api(settings)
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{settings.prefect_port}/api"
+    idle = settings.local_api_idle_minutes
+    print(
+        f"newsroom: starting the local Prefect server on http://127.0.0.1:{settings.prefect_port} for this and "
+        f"later runs (its UI shows them; it stops {f'after {idle:g} idle minutes' if idle else 'with `make stop`'})",
+        file=sys.stderr,
+        flush=True,
+    )
+
+    def waited() -> None:
+        try:
+            wait()
+        except service.ServiceError as exc:  # the run still runs, on Prefect's temporary API
+            os.environ.pop("PREFECT_API_URL", None)
+            print(f"newsroom: {exc}\nnewsroom: using Prefect's temporary local API instead", file=sys.stderr)
+
+    return waited
+
+
+@contextmanager
+def _reporting(settings: Settings):
+    """A run on the local server marks it used at the end too (its idle timeout counts from
+    the last run, not the first)."""
+    from . import api_server
+
+    try:
+        yield
+    finally:
+        if os.environ.get("PREFECT_API_URL") == f"http://127.0.0.1:{settings.prefect_port}/api":
+            api_server.touch_used(settings.prefect_home)
 
 
 def _check_sources(settings: Settings):
@@ -182,11 +229,13 @@ def cmd_collect(args: argparse.Namespace) -> int:
     _check_sources(settings)
     warehouse = Path(args.warehouse or settings.warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    _announce_flow(settings)
+    wait_for_api = _connect_prefect(settings)
     from .pipeline import collect_only  # imports Prefect: after the checks
 
+    wait_for_api()
     try:
-        result = collect_only(warehouse_path=str(warehouse))
+        with _reporting(settings):
+            result = collect_only(warehouse_path=str(warehouse))
     except (RunInProgress, WarehouseHeld) as exc:
         raise Refusal(str(exc), 3 if isinstance(exc, RunInProgress) else 4) from None
     _print_collection(result)

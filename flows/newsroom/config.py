@@ -103,6 +103,12 @@ class Settings:
     schedule: str = field(default_factory=lambda: os.environ.get("NEWSROOM_SCHEDULE") or DEFAULT_SCHEDULE)
     prefect_home: Path = field(default_factory=lambda: _env_path("PREFECT_HOME", HOME / ".prefect"))
     prefect_port: int = field(default_factory=lambda: _env_int("NEWSROOM_PREFECT_PORT", 4200))
+    # The Prefect API of a CLI run when no server answers on prefect_port: "persistent" starts
+    # the local server in the background for this run and later ones (it stops after
+    # local_api_idle_minutes without a run; 0: never), "temporary" is Prefect's own API for the
+    # length of one command (~22 s of start-up on every run here; see api_server.py).
+    local_api: str = field(default_factory=lambda: os.environ.get("NEWSROOM_LOCAL_API") or "persistent")
+    local_api_idle_minutes: float = field(default_factory=lambda: _env_float("NEWSROOM_LOCAL_API_IDLE_MINUTES", 60.0))
 
     def __post_init__(self):
         if not self.batches_in_flight:
@@ -113,6 +119,12 @@ class Settings:
         if not self.annotation_budget_seconds > 0:
             raise SettingError(
                 f"NEWSROOM_ANNOTATION_BUDGET must be a positive number of seconds, not {self.annotation_budget_seconds}"
+            )
+        if self.local_api not in ("persistent", "temporary"):
+            raise SettingError(f"NEWSROOM_LOCAL_API must be persistent or temporary, not {self.local_api!r}")
+        if not self.local_api_idle_minutes >= 0:
+            raise SettingError(
+                f"NEWSROOM_LOCAL_API_IDLE_MINUTES must be 0 (never) or more minutes, not {self.local_api_idle_minutes}"
             )
         if self.lock_timeout_seconds < 0:
             raise SettingError(f"NEWSROOM_LOCK_TIMEOUT must be 0 or more seconds, not {self.lock_timeout_seconds}")

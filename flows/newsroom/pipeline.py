@@ -31,17 +31,12 @@ from prefect.utilities.annotations import quote
 from . import workers
 from .cluster.features import text_features
 from .cluster.stage import cluster
-from .collect.sources import load_sources
-from .collect.stage import Known, collect
-from .collect.urls import normalize_url
 from .config import Settings
 from .extract.article import build_article
 from .extract.inputs import iter_input_files, read_documents
 from .faults import article_fault, fault_point
-from .load import collection as collection_store
 from .load import publish, warehouse
 from .load import stories as stories_store
-from .load.archive import WarcArchive
 from .model import dbt
 from .progress import Progress
 from .records import Article, ClusterCounts, Collection, RawDocument, Rejection
@@ -130,6 +125,14 @@ def discover_inputs(input_paths: list[str]) -> tuple[list[str], list[Rejection]]
 def collect_news(work: str, run_id: str, settings: Settings) -> Collection:
     """Read the outlets' feeds and sitemaps and fetch their new pages into the WARC archive;
     the feeds' states and every fetch go into the working copy."""
+    # imported here: feedparser, usp, warcio and courlan cost 0.4 s of every run's start-up,
+    # and most runs (a no-op re-run above all) collect nothing
+    from .collect.sources import load_sources
+    from .collect.stage import Known, collect
+    from .collect.urls import normalize_url
+    from .load import collection as collection_store
+    from .load.archive import WarcArchive
+
     sources = load_sources(settings.sources)
     with warehouse.opened(work) as con:
         urls = collection_store.known_page_urls(con)

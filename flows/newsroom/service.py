@@ -1,5 +1,7 @@
 """`newsroom serve`, `stop` and `trigger`: the Prefect server and the served deployment as two
-background processes that one command starts and one command stops.
+background processes that one command starts and one command stops. A CLI run that finds no
+server starts the same server alone, which stops itself once idle (see api_server.py); `serve`
+adopts it.
 
 Each process runs in its own session (so a terminal's Ctrl-C or hang-up does not reach it)
 with a pid file and a log in PREFECT_HOME (`.prefect/` by default). A pid file whose process
@@ -9,6 +11,7 @@ signalled.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -16,9 +19,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import api_server
 from .config import Settings
 from .deploy import DEPLOYMENT, FLOW
 
@@ -36,15 +42,15 @@ class Service:
         return home / f"{self.name}.log"
 
 
+def _server(settings: Settings, idle_minutes: float = 0) -> Service:
+    """`prefect server start` under api_server's supervisor (which stops it when idle)."""
+    command = [sys.executable, "-m", "newsroom.api_server", "--port", str(settings.prefect_port)]
+    command += ["--home", str(settings.prefect_home), "--idle-minutes", f"{idle_minutes:g}"]
+    return Service("server", "newsroom.api_server", command)
+
+
 def _services(settings: Settings) -> list[Service]:
-    bin_dir = Path(sys.executable).parent
-    port = str(settings.prefect_port)
-    return [
-        Service(
-            "server", "prefect", [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port]
-        ),
-        Service("deployment", "newsroom.deploy", [sys.executable, "-m", "newsroom.deploy"]),
-    ]
+    return [_server(settings), Service("deployment", "newsroom.deploy", [sys.executable, "-m", "newsroom.deploy"])]
 
 
 def _env(settings: Settings) -> dict:
@@ -134,20 +140,22 @@ def serve(settings: Settings | None = None, foreground: bool = False) -> int:
     settings.inbox.mkdir(parents=True, exist_ok=True)
     server, deployment = _services(settings)
     ui = f"http://127.0.0.1:{settings.prefect_port}"
-    if running_pid(server, settings.prefect_home) and running_pid(deployment, settings.prefect_home):
+    home = settings.prefect_home
+    if running_pid(server, home) and running_pid(deployment, home):
         print(f"already serving: Prefect UI on {ui}; `make stop` stops it")
         return 0
-    stop(settings, quiet=True)  # one of the two alone: start both afresh
+    if running_pid(server, home):
+        # the server a CLI run started (perhaps reporting to it now): kept, and kept up
+        (home / api_server.KEEP).touch()
+        print(f"the Prefect server on {ui} is running: the deployment is served against it", flush=True)
+    else:
+        stop(settings, quiet=True)  # a deployment alone: start both afresh
     try:
-        process = _start(server, settings)
-        print(f"starting the Prefect server on {ui} (log: {server.log(settings.prefect_home)}) ...", flush=True)
-        _wait(
-            "the Prefect server",
-            lambda: _api(_local_api(settings), "/health") is not None,
-            process,
-            server.log(settings.prefect_home),
-            240,
-        )
+        if not running_pid(server, home):
+            (home / api_server.KEEP).touch()
+            process = _start(server, settings)
+            print(f"starting the Prefect server on {ui} (log: {server.log(home)}) ...", flush=True)
+            _wait("the Prefect server", lambda: _healthy(settings), process, server.log(home), 240)
         process = _start(deployment, settings)
         print(f"serving {FLOW}/{DEPLOYMENT} (log: {deployment.log(settings.prefect_home)}) ...", flush=True)
         _wait(
@@ -177,6 +185,54 @@ def serve(settings: Settings | None = None, foreground: bool = False) -> int:
         pass
     stop(settings)
     return 0
+
+
+def _healthy(settings: Settings) -> bool:
+    try:
+        return _api(_local_api(settings), "/health", timeout=2) is not None
+    except (OSError, ValueError):
+        return False
+
+
+@contextmanager
+def _starting(home: Path) -> Iterator[None]:
+    """One process at a time decides whether to start the server (two CLI runs at once would
+    otherwise both start one, and the second's pid file would hide the first)."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / "server.start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def start_local_api(settings: Settings) -> Callable[[], str]:
+    """For a CLI run when no server answers: start the local server in the background (or
+    find the one another command is starting), and return what waits for it to answer. The
+    caller imports Prefect meanwhile: the server's start-up overlaps the run's own imports."""
+    server, home = _server(settings, settings.local_api_idle_minutes), settings.prefect_home
+    with _starting(home):
+        pid = running_pid(server, home)
+        if pid is None and not _healthy(settings):
+            pid = _start(server, settings).pid
+    api_server.touch_used(home)
+
+    def wait() -> str:
+        deadline = time.monotonic() + 240
+        while not _healthy(settings):
+            if pid is not None and not Path(f"/proc/{pid}").exists():
+                raise ServiceError(
+                    f"the Prefect server exited; its log {server.log(home)} ends:\n" + _tail(server.log(home))
+                )
+            if time.monotonic() > deadline:
+                raise ServiceError(f"the Prefect server did not answer within 240 s; see {server.log(home)}")
+            if pid is not None:
+                _reap(pid)  # our child, if it exited: else /proc still shows it
+            time.sleep(0.2)
+        return _local_api(settings)
+
+    return wait
 
 
 def _terminate(pid: int, seconds: float = 20) -> None:
@@ -213,6 +269,7 @@ def stop(settings: Settings | None = None, quiet: bool = False) -> int:
             _terminate(pid)
             stopped.append(f"{service.name} (pid {pid})")
         service.pid_file(settings.prefect_home).unlink(missing_ok=True)
+    (settings.prefect_home / api_server.KEEP).unlink(missing_ok=True)
     if not quiet:
         print("stopped " + " and ".join(stopped) if stopped else "nothing to stop: no server or deployment is running")
     return 0
