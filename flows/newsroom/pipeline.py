@@ -330,6 +330,7 @@ class _Batches:
         self.on_dask = bool(settings.dask)
         self.in_flight: deque[tuple[object, list[Article], list]] = deque()  # (future, articles, ledger)
         self.pending: list[Rejection] = []
+        self.pending_ledger: list = []  # duplicates of batches with nothing new, loaded with the next
         self.seen: set[str] = set()  # article ids read in this run
         self.annotated = shown.bar("annotated", "article")
 
@@ -352,8 +353,8 @@ class _Batches:
             self._load_oldest()
         bar.close()
         self.annotated.close()
-        if self.pending:  # nothing left to load with them
-            load_batch(str(self.work), self.report.run_id, [], [], quote(self.pending), [])
+        if self.pending or self.pending_ledger:  # nothing left to load with them
+            load_batch(str(self.work), self.report.run_id, [], [], quote(self.pending), quote(self.pending_ledger))
             self.report.rejected(self.pending)
 
     def _fresh(self, documents: list[RawDocument]) -> tuple[list[RawDocument], list]:
@@ -372,6 +373,9 @@ class _Batches:
         return fresh, ledger
 
     def _submit(self, fresh: list[RawDocument], ledger: list) -> None:
+        if not fresh:  # a batch seen before (a re-run): no task runs for it (~0.1 s each)
+            self.pending_ledger += ledger
+            return
         if not self.on_dask and len(fresh) >= 64:
             workers.start_workers()  # spaCy's workers load while this batch is extracted
         with self.report.stage("extract"):
@@ -394,6 +398,7 @@ class _Batches:
             self.pending += failed
         with self.report.stage("load", fault=False):
             rejections, self.pending = self.pending, []
+            ledger, self.pending_ledger = self.pending_ledger + ledger, []
             loaded, refused = load_batch(
                 str(self.work),
                 self.report.run_id,

@@ -36,6 +36,19 @@ def test_story_id_survives_additions_and_reruns(prefect_harness, tmp_path):
     ingest(input_path=str(inbox), warehouse_path=str(warehouse))
     assert _stories(warehouse) == before
 
+    # a batch with nothing new runs no task for it, but a copy under a new name in it is
+    # still recorded as a duplicate of the stored article
+    shutil.copy(SEED_ORIGINAL, inbox / "copy_of_the_original.txt")
+    result = ingest(input_path=str(inbox), warehouse_path=str(warehouse))
+    assert result["articles_loaded"] == 0 and result["articles_skipped"] == 3
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ledger = dict(con.execute("select source_path, status from ops.input_files").fetchall())
+    finally:
+        con.close()
+    assert ledger[str(inbox / "copy_of_the_original.txt")] == "duplicate"
+    assert _stories(warehouse) == before
+
 
 def test_articles_stored_without_clustering_features_get_them_on_the_next_run(prefect_harness, tmp_path):
     """A warehouse from before the annotation workers computed the clustering features
