@@ -4,6 +4,7 @@ real dbt builds and Prefect flows against a temporary local Prefect API."""
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,12 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # (a local server kept for later runs) would leave one server per test behind for its idle
 # timeout. tests/e2e/test_local_api.py runs the default.
 os.environ.setdefault("NEWSROOM_LOCAL_API", "temporary")
+# ... and never finds a developer's `make serve` server on the default port 4200: a port
+# nothing listens on unless a test starts a server there.
+if "NEWSROOM_PREFECT_PORT" not in os.environ:
+    with socket.socket() as _probe:
+        _probe.bind(("127.0.0.1", 0))
+        os.environ["NEWSROOM_PREFECT_PORT"] = str(_probe.getsockname()[1])
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "warehouse" / "sample"
