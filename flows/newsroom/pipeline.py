@@ -11,6 +11,7 @@ Everything is built into a working copy of the warehouse and published by atomic
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import traceback
@@ -31,6 +32,7 @@ from prefect.utilities.annotations import quote
 from . import workers
 from .cluster.features import text_features
 from .cluster.stage import cluster
+from .collect.sources import SourcesError
 from .config import Settings
 from .extract.article import build_article
 from .extract.inputs import iter_input_files, read_documents
@@ -167,6 +169,22 @@ def _collect_into(work: Path, settings: Settings, report: RunReport) -> list[str
     return result.page_archives
 
 
+def _collect_for_ingest(work: Path, settings: Settings, report: RunReport) -> tuple[list[str], list[Rejection]]:
+    """The hourly run's collection: a sources.toml that cannot be used costs the collection
+    alone, recorded with its problems as a rejection (`bad_sources`); the inbox is still
+    ingested and the run succeeds. (`newsroom run --collect` refuses such a file up front.)"""
+    try:
+        return _collect_into(work, settings, report), []
+    except SourcesError as exc:
+        get_run_logger().error("collection skipped: %s", exc)
+        try:
+            sha = hashlib.sha256(settings.sources.read_bytes()).hexdigest()
+        except OSError:
+            sha = None
+        detail = "; ".join(str(exc).splitlines())
+        return [], [Rejection(str(settings.sources), "bad_sources", detail, sha)]
+
+
 def _document_batches(paths: list[str], settings: Settings, bar) -> Iterator[tuple[list[RawDocument], list[Rejection]]]:
     """(documents, rejections found while reading them) in batches of `batch_size`, however
     the documents are spread over files (a JSON Lines file may hold thousands): the run holds
@@ -293,14 +311,16 @@ def _without_failed(articles, annotations, ledger):
     )
 
 
-def _ingest_into(work: Path, input_paths: list[str], settings: Settings, report: RunReport, today: date) -> None:
+def _ingest_into(
+    work: Path, input_paths: list[str], settings: Settings, report: RunReport, today: date, rejected: list[Rejection]
+) -> None:
     shown = Progress(logger=get_run_logger())
     with report.stage("discover"):
         shown.stage(f"discover inputs in {', '.join(input_paths)}")
         paths, walk_rejections = discover_inputs(input_paths)
     report.counts["files_seen"] = len(paths)
     shown.stage(f"read, extract, annotate and load {len(paths)} files")
-    _Batches(work, settings, report, today, shown).run(paths, walk_rejections)
+    _Batches(work, settings, report, today, shown).run(paths, rejected + walk_rejections)
     with report.stage("cluster"):
         shown.stage("cluster stories")
         clustered = cluster_stories(str(work), report.run_id)
@@ -433,8 +453,8 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None, col
             warehouse.ensure_schema(con)
             warehouse.start_run(con, report.run_id, flow_run_id, input_path)
         try:
-            collected = _collect_into(work, settings, report) if collect else []
-            _ingest_into(work, [input_path, *collected], settings, report, date.today())
+            collected, rejected = _collect_for_ingest(work, settings, report) if collect else ([], [])
+            _ingest_into(work, [input_path, *collected], settings, report, date.today(), rejected)
             workers.shutdown_workers()
             _publish_success(work, target, report, settings)
         except BaseException as exc:

@@ -216,6 +216,31 @@ def test_collect_alone_records_feeds_and_archives_pages(prefect_harness, tmp_pat
     assert _query(tmp_path / "news.duckdb", "select count(*) from landing.articles") == [(0,)]
 
 
+def test_a_bad_sources_file_costs_the_hourly_run_its_collection_alone(prefect_harness, tmp_path, monkeypatch):
+    """The deployment's run (collect on) with a broken sources.toml: the problems are recorded
+    as a rejection, once however many runs meet them, and the inbox is still ingested."""
+    import shutil
+
+    from newsroom.pipeline import ingest
+
+    from conftest import SEED_ORIGINAL
+
+    inbox, warehouse, sources = tmp_path / "inbox", tmp_path / "news.duckdb", tmp_path / "sources.toml"
+    inbox.mkdir()
+    shutil.copy(SEED_ORIGINAL, inbox)
+    sources.write_text('[[outlet]]\nname = "A"\nfeeds = ["ftp://x"]\n')
+    monkeypatch.setenv("NEWSROOM_SOURCES", str(sources))
+    monkeypatch.setenv("NEWSROOM_ARCHIVE", str(tmp_path / "archive"))
+    for _ in range(2):
+        result = ingest(input_path=str(inbox), warehouse_path=str(warehouse), collect=True)
+    assert result["status"] == "success"
+    assert _query(warehouse, "select count(*) from marts.articles") == [(1,)]
+    rows = _query(warehouse, "select source_path, reason, detail from ops.rejected_inputs")
+    assert [(path, reason) for path, reason, _ in rows] == [(str(sources), "bad_sources")]
+    assert "'ftp://x' is not an http(s) URL" in rows[0][2]
+    assert not (tmp_path / "archive").exists()  # nothing was fetched
+
+
 def test_collect_refuses_a_bad_sources_file_naming_each_problem(tmp_path):
     import subprocess
     import sys

@@ -79,6 +79,8 @@ def load_sources(path: Path) -> Sources:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SourcesError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:  # unreadable (permissions, a folder): as unusable as bad TOML
+        raise SourcesError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     return parse_sources(data, str(path))
 
 
