@@ -16,6 +16,10 @@ from typing import Any
 
 import numpy as np
 
+# The media types of a page: what collection fetches as an article and what the ingest reads
+# from a WARC response record (anything else is recorded, never extracted).
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
 
 def content_id(text: str, length: int = 16) -> str:
     """A stable id derived from content: the same text always gets the same id.

@@ -17,11 +17,10 @@ from datetime import UTC, datetime
 import httpx
 from protego import Protego
 
-from ..records import Fetch
+from ..records import PAGE_TYPES, Fetch
 from .sources import FetchPolicy
 from .urls import host_of
 
-PAGE_TYPES = ("text/html", "application/xhtml+xml")
 # reasons a later run may do better on; a page that failed so is fetched again (up to 3 runs)
 TRANSIENT = {"timeout", "connect_error", "server_error", "robots_unavailable", "network_error"}
 

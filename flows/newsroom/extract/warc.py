@@ -15,11 +15,10 @@ from pathlib import Path
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from ..records import RawDocument, Rejection, content_id
+from ..records import PAGE_TYPES, RawDocument, Rejection, content_id
 from .decoding import DecodeError, decode_html
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
-PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
