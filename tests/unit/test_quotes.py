@@ -226,25 +226,39 @@ def test_per_article_work_grows_linearly_with_the_text(nlp, kind):
     time ratio (best of five, interleaved, same process) is about 2 when linear and 4 when quadratic
     (a 50 KB page of quotation marks took 407 s). A ratio, never an absolute time; and CPU
     time, not wall time: beside the other test worker, wall time read 3.46 for a pass that
-    measures 1.6-2.0 alone (2026-12-02)."""
+    measures 1.6-2.0 alone (2026-12-02); and with the garbage collector off while timing: in
+    the whole suite, with a heap of earlier tests' objects, its full collections (each
+    scanning the heap) read 3.58 in CPU time too. The test is of the algorithm's work."""
+    import gc
     import time
 
     from newsroom.cluster.features import text_features
 
     def once(doc, text: str) -> float:
-        started = time.process_time()
-        extract_quotes(doc, mentions_from_doc(doc))
-        text_features(text)
-        return time.process_time() - started
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.process_time()
+            extract_quotes(doc, mentions_from_doc(doc))
+            text_features(text)
+            return time.process_time() - started
+        finally:
+            gc.enable()
 
     size = {"official": 1000, "marks": 2000, "names": 600}[kind]
     small, large = _hostile(kind, size), _hostile(kind, 2 * size)
     small_doc, large_doc = nlp(small), nlp(large)
     # interleaved, best of five each: a burst of load from a neighbour (the other test
-    # worker) costs both sizes alike, where timing one size and then the other did not
-    smalls, larges = [], []
-    for _ in range(5):
-        smalls.append(once(small_doc, small))
-        larges.append(once(large_doc, large))
-    ratio = min(larges) / min(smalls)
-    assert ratio < 3.0, f"{kind}: doubling the text multiplied the time by {ratio:.2f}"
+    # worker) costs both sizes alike, where timing one size and then the other did not. Up to
+    # three rounds, the best ratio kept: a quadratic pass reads about 4 in every round, a
+    # neighbour's burst of memory traffic (shared caches) spoils one round, not three.
+    ratios = []
+    for _ in range(3):
+        smalls, larges = [], []
+        for _ in range(5):
+            smalls.append(once(small_doc, small))
+            larges.append(once(large_doc, large))
+        ratios.append(min(larges) / min(smalls))
+        if ratios[-1] < 3.0:
+            break
+    assert min(ratios) < 3.0, f"{kind}: doubling the text multiplied the time by {[round(r, 2) for r in ratios]}"
