@@ -138,7 +138,7 @@ def use_running_server(settings: Settings) -> str | None:
     settings."""
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
-    api = f"http://127.0.0.1:{settings.prefect_port}/api"
+    api = settings.local_api_url
     try:
         with urllib.request.urlopen(f"{api}/health", timeout=1) as response:
             healthy = response.status == 200
@@ -160,7 +160,7 @@ def _connect_prefect(settings: Settings):
     api = use_running_server(settings)
     if api:
         print(f"newsroom: starting the flow (reporting to the Prefect server at {api})", file=sys.stderr, flush=True)
-        if api == f"http://127.0.0.1:{settings.prefect_port}/api":
+        if api == settings.local_api_url:
             api_server.touch_used(settings.prefect_home)
         return lambda: None
     if settings.local_api == "temporary":
@@ -169,7 +169,7 @@ def _connect_prefect(settings: Settings):
     from . import service
 
     wait = service.start_local_api(settings)
-    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{settings.prefect_port}/api"
+    os.environ["PREFECT_API_URL"] = settings.local_api_url
     idle = settings.local_api_idle_minutes
     print(
         f"newsroom: starting the local Prefect server on http://127.0.0.1:{settings.prefect_port} for this and "
@@ -197,7 +197,7 @@ def _reporting(settings: Settings):
     try:
         yield
     finally:
-        if os.environ.get("PREFECT_API_URL") == f"http://127.0.0.1:{settings.prefect_port}/api":
+        if os.environ.get("PREFECT_API_URL") == settings.local_api_url:
             api_server.touch_used(settings.prefect_home)
 
 

@@ -130,6 +130,11 @@ class Settings:
             raise SettingError(f"NEWSROOM_LOCK_TIMEOUT must be 0 or more seconds, not {self.lock_timeout_seconds}")
 
     @property
+    def local_api_url(self) -> str:
+        """The local Prefect server's API (`make serve`'s, or the one a CLI run starts)."""
+        return f"http://127.0.0.1:{self.prefect_port}/api"
+
+    @property
     def prefect_api_url(self) -> str:
-        """The API a run reports to: PREFECT_API_URL if set, else the `make serve` server."""
-        return os.environ.get("PREFECT_API_URL") or f"http://127.0.0.1:{self.prefect_port}/api"
+        """The API a run reports to: PREFECT_API_URL if set, else the local server."""
+        return os.environ.get("PREFECT_API_URL") or self.local_api_url

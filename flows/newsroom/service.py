@@ -54,7 +54,7 @@ def _services(settings: Settings) -> list[Service]:
 
 
 def _env(settings: Settings) -> dict:
-    api = _local_api(settings)
+    api = settings.local_api_url
     return {
         **os.environ,
         "PREFECT_HOME": str(settings.prefect_home),
@@ -84,10 +84,6 @@ def running_pid(service: Service, home: Path) -> int | None:
         print(f"{service.name}: removed a stale pid file (pid {pid} is another program now)")
         return None
     return pid
-
-
-def _local_api(settings: Settings) -> str:
-    return f"http://127.0.0.1:{settings.prefect_port}/api"
 
 
 def _api(base: str, path: str, timeout: float = 5):
@@ -160,7 +156,7 @@ def serve(settings: Settings | None = None, foreground: bool = False) -> int:
         print(f"serving {FLOW}/{DEPLOYMENT} (log: {deployment.log(settings.prefect_home)}) ...", flush=True)
         _wait(
             "the served deployment",
-            lambda: _api(_local_api(settings), f"/deployments/name/{FLOW}/{DEPLOYMENT}"),
+            lambda: _api(settings.local_api_url, f"/deployments/name/{FLOW}/{DEPLOYMENT}"),
             process,
             deployment.log(settings.prefect_home),
             240,
@@ -189,7 +185,7 @@ def serve(settings: Settings | None = None, foreground: bool = False) -> int:
 
 def _healthy(settings: Settings) -> bool:
     try:
-        return _api(_local_api(settings), "/health", timeout=2) is not None
+        return _api(settings.local_api_url, "/health", timeout=2) is not None
     except (OSError, ValueError):
         return False
 
@@ -230,7 +226,7 @@ def start_local_api(settings: Settings) -> Callable[[], str]:
             if pid is not None:
                 _reap(pid)  # our child, if it exited: else /proc still shows it
             time.sleep(0.2)
-        return _local_api(settings)
+        return settings.local_api_url
 
     return wait
 
