@@ -31,7 +31,7 @@ from prefect.utilities.annotations import quote
 
 from . import workers
 from .cluster.features import text_features
-from .cluster.stage import cluster
+from .cluster.stage import REOPEN_WINDOW, cluster
 from .collect.sources import SourcesError
 from .config import Settings
 from .extract.article import build_article
@@ -281,7 +281,7 @@ def cluster_warehouse(con, run_id: str) -> ClusterCounts:
     with warehouse.transaction(con):
         missing = stories_store.articles_without_features(con)
         warehouse.insert_features(con, [(article_id, text_features(text)) for article_id, text in missing])
-        clustering = cluster(stories_store.read(con, new_order))
+        clustering = cluster(stories_store.read(con, new_order, REOPEN_WINDOW))
         stories_store.write(con, clustering, run_id)
     return clustering.counts
 

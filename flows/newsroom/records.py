@@ -161,12 +161,14 @@ class WarehouseStories:
     articles are streamed, a slice of rows at a time: a 20k-article warehouse holds a
     million entity mentions (about 400 MB as Python tuples at once)."""
 
-    new_order: list[str]  # articles in no story yet, oldest first: the ones to place
+    new_order: list[str]  # the articles to place, oldest first: new ones and the reopened
     mentions: Iterable[tuple[str, str, str]]  # (article_id, canonical_name, label), by article and position
     articles: Iterable[tuple]  # (article_id, body_text, published_date, wire_agency, sentence_stems), in load order
     features: Any  # a pyarrow Table of shingles and signature, rows in the order of `articles`
     members: dict[str, str]  # stored article -> its story
     story_age: dict[str, tuple]  # stored story -> (when its first member was assigned,)
+    reopened: frozenset[str] = frozenset()  # stored articles of new_order, placed again (see cluster/stage.py)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # reopened article -> its stored copy/rewrite sources
 
 
 @dataclass
@@ -184,6 +186,7 @@ class Clustering:
 
     links: list[dict] = field(default_factory=list)  # rows of landing.article_links, without run_id
     members: dict[str, str] = field(default_factory=dict)  # article -> story, new or changed
+    reopened: frozenset[str] = frozenset()  # stored articles placed again: their same-story links replaced
     merges: list[tuple[str, str]] = field(default_factory=list)  # (merged story, surviving story)
     counts: ClusterCounts = field(default_factory=ClusterCounts)
 

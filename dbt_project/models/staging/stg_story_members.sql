@@ -1,4 +1,4 @@
--- Story membership as the clustering stage stored it (stable ids, only extended or merged).
+-- Story membership as the clustering stage stored it (stable ids; recent articles may be placed again).
 with source as (
     select * from {{ source('landing', 'story_members') }}
 )

@@ -30,6 +30,10 @@ MAX_POSTINGS = 500  # a blocking key shared by more articles than this says noth
 MAX_CANDIDATES = 300  # compared with at most this many articles, those sharing most keys
 MIN_SHARED_KEYS = 2  # blocking: an article is compared with those sharing this many keys
 NEAREST = 20  # stories worth merging are those of an article's nearest candidates
+# Each run places the most recently loaded stored articles again beside the new ones:
+# stories stay open while they are recent, so that a corpus loaded a few articles a run ends
+# in the stories one run over all of it makes (see docs/architecture.md, "Open stories").
+REOPEN_WINDOW = 300
 
 
 def _copy_candidates(stored: StoredFeatures, new_ids: set[str]) -> dict[str, set[str]]:
@@ -54,12 +58,14 @@ def _blocking_index(model: SimilarityModel, article_ids: list[str]) -> dict[str,
 
 
 def cluster(state: WarehouseStories) -> Clustering:
-    """Links and story assignments for the new articles of `state`, oldest first."""
+    """Links and story assignments for the articles of `state.new_order`, oldest first:
+    the new ones, and the reopened stored ones placed again beside them."""
     new_order = state.new_order
     if not new_order:
         return Clustering()
+    arrived = [a for a in new_order if a not in state.reopened]
     facts, model, stored = _model(state)
-    copies = _copy_candidates(stored, set(new_order))
+    copies = _copy_candidates(stored, set(arrived))
     index = _blocking_index(model, list(model.index))
     position = {a: i for i, a in enumerate(new_order)}
 
@@ -71,8 +77,8 @@ def cluster(state: WarehouseStories) -> Clustering:
             if len(postings) <= MAX_POSTINGS:
                 for other in postings:
                     shared[other] += 1
-        # only articles already placed: stored ones and new ones earlier in the order
-        # (for a stored article, stored ones only)
+        # only articles already placed: settled ones and those earlier in the order (for a
+        # settled article, settled ones only)
         mine = position.get(article_id, -1)
         placed = [
             (n, o)
@@ -96,8 +102,8 @@ def cluster(state: WarehouseStories) -> Clustering:
             TextFeatures(model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)),
         )
 
-    links = _syndication_links(new_order, copies, nearest, facts, model, text_profile)
-    sources = defaultdict(list)
+    links = _syndication_links(arrived, copies, nearest, facts, model, text_profile)
+    sources = defaultdict(list, {a: list(s) for a, s in state.sources.items()})
     for link in links:
         sources[link["article_id"]].append(link["linked_article_id"])
     return _assign_stories(state, sources, candidates, nearest, model, links)
@@ -173,9 +179,10 @@ def _syndication_link(a: str, b: str, facts, model: SimilarityModel, text_profil
 
 def _assign_stories(state: WarehouseStories, sources, candidates, nearest, model, links) -> Clustering:
     # a derived article whose source is new too: the source is placed first (oldest first order)
+    settled = {a: story for a, story in state.members.items() if a not in state.reopened}
     result, evidence = stories.assign_greedy(
         state.new_order,
-        state.members,
+        settled,
         state.story_age,
         sources,
         candidates,
@@ -201,11 +208,34 @@ def _assign_stories(state: WarehouseStories, sources, candidates, nearest, model
                     "text_similarity": round(score, 4),
                 }
             )
+    members, merges = _reopened_outcome(state, result)
+    known = set(state.members.values())
     counts = ClusterCounts(
-        articles_clustered=len(state.new_order),
+        articles_clustered=len(state.new_order) - len(state.reopened),
         links=len(links),
-        stories_created=len(result.created),
-        stories_updated=len(result.updated - result.created),
-        stories_merged=len(result.merges),
+        stories_created=len(result.created - known),
+        stories_updated=len({members[a] for a in members} - (result.created - known)),
+        stories_merged=len(merges),
     )
-    return Clustering(links=links, members=result.members, merges=result.merges, counts=counts)
+    return Clustering(links=links, members=members, reopened=state.reopened, merges=merges, counts=counts)
+
+
+def _reopened_outcome(state: WarehouseStories, result) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The memberships that changed (a reopened article placed where it was is no change) and
+    the merges: those of the assignment, and each stored story left without members, recorded
+    as merged into the story its first member went to."""
+    members = {a: story for a, story in result.members.items() if state.members.get(a) != story}
+    merges = list(result.merges)
+    if not state.reopened:
+        return members, merges
+    now = dict(state.members) | result.members
+    alive = set(now.values())
+    merged = {m for m, _ in merges}
+    first: dict[str, str] = {}
+    for article in state.new_order:  # placing order: the first reopened member of each stored story
+        if article in state.reopened:
+            first.setdefault(state.members[article], article)
+    for story, article in first.items():
+        if story not in alive and story not in merged:
+            merges.append((story, now[article]))
+    return members, merges

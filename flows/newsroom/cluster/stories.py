@@ -1,6 +1,7 @@
 """Incremental story assignment with stable ids.
 
-Stored articles keep their story. New articles join the story they are most like (or the
+Settled articles keep their story. The articles placed (a run's new ones and the recent
+stored ones it reopens, see cluster/stage.py) join the story they are most like (or the
 story of the article they copy); stories that turn out to be one are merged and the oldest
 id survives (the merge is recorded). A new story is named after its first article.
 Running again on the same input has no new articles, so nothing changes.
@@ -59,7 +60,7 @@ def assign_greedy(
             if best is not None:
                 evidence[article] = best
         if story is None:
-            story = story_id_for(article)
+            story = f"~{article}"  # named after its first member once placing is done
             age[story] = ("~", position)  # newer than every stored story
             result.created.add(story)
         current[article] = story
@@ -238,20 +239,26 @@ def _move_to_best(article, current, members, result, candidates, similarity, thr
 
 
 def _name_new_stories(new_in_order, current, members, result) -> None:
-    """Stories of this run: drop the emptied ones, and name each after its first member."""
+    """Stories of this run: drop the emptied ones, and name each after its first member (a
+    reopened article opening a story again gives it the id it had; an id a settled story
+    still holds is not taken twice)."""
     order = {a: i for i, a in enumerate(new_in_order)}  # once, not once per story
+    taken = {story for story, placed in members.items() if placed and story not in result.created}
     renames = {}
-    for story in list(result.created):
+    for story in sorted(result.created, key=lambda st: min(order.get(a, -1) for a in members.get(st) or [""])):
         if not members.get(story):
             result.created.discard(story)
             continue
         first = min(members[story], key=lambda a: order.get(a, -1))
-        renames[story] = story_id_for(first)
+        name, n = story_id_for(first), 1
+        while name in taken:
+            name, n = f"{story_id_for(first)}_{n}", n + 1
+        taken.add(name)
+        renames[story] = name
     for old, new in renames.items():
-        if old != new:
-            members[new] = members.pop(old)
-            result.created.discard(old)
-        result.created.add(new)
+        members[new] = members.pop(old)
+        result.created.discard(old)
+    result.created |= set(renames.values())
     for article, story in list(result.members.items()):
         if story in renames:
             result.members[article] = renames[story]
