@@ -231,21 +231,22 @@ def start_local_api(settings: Settings) -> Callable[[], str]:
     return wait
 
 
-def _terminate(pid: int, seconds: float = 20) -> None:
-    """SIGTERM the process's group, SIGKILL what is left after `seconds`."""
+def _terminate(pid: int, seconds: float = 20) -> str:
+    """SIGTERM the process's group, SIGKILL what is left after `seconds`; says which ended it."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(pid, sig)
         except ProcessLookupError:
-            return
+            return sig.name
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
                 os.killpg(pid, 0)
             except ProcessLookupError:
-                return
+                return sig.name
             _reap(pid)
             time.sleep(0.2)
+    return "SIGKILL, still exiting"
 
 
 def _reap(pid: int) -> None:
@@ -262,8 +263,8 @@ def stop(settings: Settings | None = None, quiet: bool = False) -> int:
     for service in reversed(_services(settings)):
         pid = running_pid(service, settings.prefect_home)
         if pid is not None:
-            _terminate(pid)
-            stopped.append(f"{service.name} (pid {pid})")
+            ended_by = _terminate(pid)
+            stopped.append(f"{service.name} (pid {pid}, {ended_by})")
         service.pid_file(settings.prefect_home).unlink(missing_ok=True)
     (settings.prefect_home / api_server.KEEP).unlink(missing_ok=True)
     if not quiet:

@@ -225,6 +225,7 @@ def test_stop_stops_the_server_and_the_deployment_and_tolerates_stale_pid_files(
 
     stopped = _newsroom(served["env"], "stop", timeout=120)
     assert stopped.returncode == 0 and "deployment" in stopped.stdout and "server" in stopped.stdout, stopped
+    assert stopped.stdout.count("SIGTERM") == 2 and "SIGKILL" not in stopped.stdout, stopped  # both exit on SIGTERM
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(psutil.pid_exists(p) for p in served["pids"].values()):
         time.sleep(0.5)
