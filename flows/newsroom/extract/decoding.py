@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
+
+from ..records import Rejection
 
 # Magic numbers of formats people drop into folders by mistake.
 BINARY_MAGIC = {
@@ -26,6 +30,14 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def open_binary(path: Path) -> BinaryIO | Rejection:
+    """An input file opened for reading bytes, or its rejection with the system's reason."""
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        return Rejection(str(path), "unreadable", exc.strerror or str(exc))
 
 
 class DecodeError(Exception):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..config import DEFAULT_MAX_FILE_BYTES
 from ..records import RawDocument, Rejection, content_id
-from .decoding import BINARY_MAGIC, DecodeError, decode_bytes
+from .decoding import BINARY_MAGIC, DecodeError, decode_bytes, open_binary
 from .warc import WARC_SUFFIXES, read_warc
 
 TEXT_SUFFIXES = {".txt"}
@@ -158,10 +158,9 @@ def _jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]
     """A JSON Lines file read a line at a time (files of any size: the limit applies to each
     record), each line decoded on its own (UTF-8, else guessed like a page)."""
     source = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Rejection(source, "unreadable", exc.strerror or str(exc))
+    handle = open_binary(path)
+    if isinstance(handle, Rejection):
+        yield handle
         return
     seen_any = False
     with handle:

@@ -16,17 +16,16 @@ from pathlib import Path
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from ..records import PAGE_TYPES, RawDocument, Rejection, content_id
-from .decoding import DecodeError, decode_html
+from .decoding import DecodeError, decode_html, open_binary
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
     source = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield Rejection(source, "unreadable", exc.strerror or str(exc))
+    handle = open_binary(path)
+    if isinstance(handle, Rejection):
+        yield handle
         return
     responses = 0
     with handle:
