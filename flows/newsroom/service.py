@@ -173,6 +173,11 @@ def serve(settings: Settings | None = None, foreground: bool = False) -> int:
     if not foreground:
         print("both run in the background; `make stop` stops them")
         return 0
+    return _in_foreground(process, settings)
+
+
+def _in_foreground(process, settings: Settings) -> int:
+    """Wait on the served deployment until it exits or Ctrl-C, then stop both."""
     print("in the foreground: Ctrl-C stops both", flush=True)
     try:
         while process.poll() is None:

@@ -95,6 +95,16 @@ def cluster(state: WarehouseStories) -> Clustering:
         scores = model.similarity(article_id, nearby)
         return [nearby[i] for i in np.argsort(-scores, kind="stable")[:NEAREST]]
 
+    links = _syndication_links(arrived, copies, nearest, facts, model, _text_profiles(model, stored))
+    sources = defaultdict(list, {a: list(s) for a, s in state.sources.items()})
+    for link in links:
+        sources[link["article_id"]].append(link["linked_article_id"])
+    return _assign_stories(state, sources, candidates, nearest, model, links)
+
+
+def _text_profiles(model: SimilarityModel, stored: StoredFeatures):
+    """article_id -> its syndication.TextProfile, computed when first asked."""
+
     @functools.lru_cache(maxsize=4096)  # bounded: an article is compared while it is recent
     def text_profile(article_id: str):
         return profile(
@@ -102,11 +112,7 @@ def cluster(state: WarehouseStories) -> Clustering:
             TextFeatures(model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)),
         )
 
-    links = _syndication_links(arrived, copies, nearest, facts, model, text_profile)
-    sources = defaultdict(list, {a: list(s) for a, s in state.sources.items()})
-    for link in links:
-        sources[link["article_id"]].append(link["linked_article_id"])
-    return _assign_stories(state, sources, candidates, nearest, model, links)
+    return text_profile
 
 
 def _syndication_links(new_order, copies, nearest, facts, model, text_profile) -> list[dict]:
