@@ -287,8 +287,8 @@ def cluster_warehouse(con, run_id: str) -> ClusterCounts:
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
-def dbt_build(work: str) -> dbt.DbtResult:
-    return dbt.build(Path(work))
+def dbt_build(work: str, prewarmed: dbt.PrewarmedBuild | None = None) -> dbt.DbtResult:
+    return dbt.build(Path(work), prewarmed)  # a retry builds afresh: prewarmed is used once
 
 
 def _without_failed(articles, annotations, ledger):
@@ -320,7 +320,16 @@ def _ingest_into(
         paths, walk_rejections = discover_inputs(input_paths)
     report.counts["files_seen"] = len(paths)
     shown.stage(f"read, extract, annotate and load {len(paths)} files")
-    _Batches(work, settings, report, today, shown).run(paths, rejected + walk_rejections)
+    batches = _Batches(work, settings, report, today, shown)
+    try:
+        batches.run(paths, rejected + walk_rejections)
+        _cluster_and_build(work, report, shown, batches.dbt)
+    finally:
+        if batches.dbt is not None:
+            batches.dbt.close()
+
+
+def _cluster_and_build(work: Path, report: RunReport, shown: Progress, prewarmed: dbt.PrewarmedBuild | None) -> None:
     with report.stage("cluster"):
         shown.stage("cluster stories")
         clustered = cluster_stories(str(work), report.run_id)
@@ -336,7 +345,7 @@ def _ingest_into(
             shown.stage("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
         else:
             shown.stage("dbt build (models and their tests)")
-            _dbt_warnings(report, dbt_build(str(work)))
+            _dbt_warnings(report, dbt_build(str(work), quote(prewarmed)))
 
 
 class _Batches:
@@ -353,6 +362,7 @@ class _Batches:
         self.pending_ledger: list = []  # duplicates of batches with nothing new, loaded with the next
         self.seen: set[str] = set()  # article ids read in this run
         self.annotated = shown.bar("annotated", "article")
+        self.dbt: dbt.PrewarmedBuild | None = None  # started with the first new article
 
     def run(self, paths: list[str], walk_rejections: list[Rejection]) -> None:
         self.pending += walk_rejections
@@ -398,6 +408,8 @@ class _Batches:
             return
         if not self.on_dask and len(fresh) >= 64:
             workers.start_workers()  # spaCy's workers load while this batch is extracted
+        if self.dbt is None:  # the marts will need building: dbt imports and parses meanwhile
+            self.dbt = dbt.PrewarmedBuild(self.work)
         with self.report.stage("extract"):
             articles, rejections = extract_batch(quote(fresh), self.today)
         self.pending += rejections

@@ -91,14 +91,60 @@ def target_path(warehouse: Path) -> Path:
     return DBT_TARGET_DIR / f"build-{digest}"
 
 
-def build(warehouse: Path) -> DbtResult:
-    """`dbt build` (models and their tests) against `warehouse`; raises with the failing
-    nodes' messages if anything fails."""
+class PrewarmedBuild:
+    """A `dbt build` process started as soon as a run has something new: it imports dbt and
+    parses the project (6 s of a 17 s build on 2026-12-02: 3 s importing, 3 s parsing)
+    while the run annotates and clusters, then builds when asked. Used once; close() ends
+    it if the run never asks (nothing to build, or a failure)."""
+
+    def __init__(self, warehouse: Path):
+        self.warehouse, self.target = Path(warehouse), target_path(warehouse)
+        self.target.mkdir(parents=True, exist_ok=True)
+        self._logs = tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-")
+        self._output = tempfile.TemporaryFile(mode="w+")  # not a pipe: nothing can fill and block it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "newsroom.model.prewarmed", str(self.target), self._logs.name],
+            stdin=subprocess.PIPE,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+            env=dbt_env(warehouse),
+            cwd=DBT_DIR,
+            text=True,
+            preexec_fn=die_with_parent,
+        )
+        self.used = False
+
+    def build(self) -> subprocess.CompletedProcess:
+        self.used = True
+        try:
+            self.process.stdin.write("build\n")
+            self.process.stdin.close()
+        except BrokenPipeError:  # it died early: its output says why
+            pass
+        returncode = self.process.wait()
+        self._output.seek(0)
+        return subprocess.CompletedProcess(self.process.args, returncode, self._output.read(), "")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._output.close()
+        self._logs.cleanup()
+
+
+def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None) -> DbtResult:
+    """`dbt build` (models and their tests) against `warehouse`, by `prewarmed` if it was
+    started for this warehouse and not used yet; raises with the failing nodes' messages if
+    anything fails."""
     target = target_path(warehouse)
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
-        completed = run_dbt(["build", "--log-path", logs], warehouse, target)
+    if prewarmed is not None and not prewarmed.used and prewarmed.warehouse == Path(warehouse):
+        completed = prewarmed.build()
+    else:
+        with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
+            completed = run_dbt(["build", "--log-path", logs], warehouse, target)
     if not results_file.exists():
         raise DbtBuildError(
             f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"

@@ -1,0 +1,29 @@
+"""The child process of dbt.PrewarmedBuild: import dbt and parse the project at once, then
+build when the run writes `build` on stdin (end of input: exit without building).
+
+Run as `python -m newsroom.model.prewarmed TARGET_PATH LOG_PATH` with the dbt environment
+(model/dbt.py dbt_env). Parsing never opens the warehouse file, so it may run while the
+flow writes the working copy; the build runs on the manifest parsed, not parsing again."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(target: str, logs: str) -> int:
+    from dbt.cli.main import dbtRunner
+
+    from ..config import DBT_DIR
+
+    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", target]
+    common += ["--log-path", logs]
+    parsed = dbtRunner().invoke(["parse", *common])
+    if sys.stdin.readline().strip() != "build":
+        return 0
+    # a failed parse leaves no manifest: build then parses (and reports) on its own
+    runner = dbtRunner(manifest=parsed.result) if parsed.success else dbtRunner()
+    return 0 if runner.invoke(["build", *common]).success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))

@@ -1,0 +1,73 @@
+"""The run's dbt process imports dbt and parses the project while the flow still writes the
+working copy (parsing never opens the file), then builds on that manifest when asked; a
+run that never asks leaves no process and builds nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+
+@pytest.fixture
+def empty_warehouse(tmp_path):
+    from newsroom.load import warehouse
+
+    path = tmp_path / "work.duckdb"
+    con = warehouse.connect(path)
+    warehouse.ensure_schema(con)
+    con.close()
+    return path
+
+
+def _wait_for_parse(prewarmed, since: float) -> None:
+    manifest = prewarmed.target / "manifest.json"
+    deadline = time.monotonic() + 180
+    while not (manifest.exists() and manifest.stat().st_mtime >= since):
+        assert prewarmed.process.poll() is None, "the dbt process exited before it was asked to build"
+        assert time.monotonic() < deadline, "dbt never finished parsing"
+        time.sleep(0.2)
+
+
+def test_dbt_parses_while_the_flow_writes_and_builds_on_that_manifest(empty_warehouse):
+    from newsroom.load import warehouse
+    from newsroom.model import dbt
+
+    writer = warehouse.connect(empty_warehouse)  # the flow's write lock, held throughout the parse
+    started = time.time() - 1
+    prewarmed = dbt.PrewarmedBuild(empty_warehouse)
+    try:
+        _wait_for_parse(prewarmed, started)
+        writer.execute("insert into ops.runs (run_id, started_at, status) values ('r1', now(), 'running')")
+        writer.close()  # the flow is done writing: now dbt may open the file
+        result = dbt.build(empty_warehouse, prewarmed)
+    finally:
+        prewarmed.close()
+    assert prewarmed.used and prewarmed.process.returncode == 0
+    assert result.failed == 0 and result.passed > 50, result
+    con = warehouse.connect(empty_warehouse)
+    try:
+        assert con.execute("select count(*) from marts.articles").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_a_run_that_never_builds_ends_its_dbt_process_and_builds_nothing(empty_warehouse):
+    from newsroom.model import dbt
+
+    prewarmed = dbt.PrewarmedBuild(empty_warehouse)
+    prewarmed.close()
+    assert prewarmed.process.returncode is not None
+    assert not (prewarmed.target / "run_results.json").exists()
+
+
+def test_a_used_or_foreign_prewarmed_build_is_not_reused(empty_warehouse, tmp_path):
+    """A retry of the dbt task, or a process started for another file, builds afresh."""
+    from newsroom.model import dbt
+
+    other = dbt.PrewarmedBuild(tmp_path / "other.duckdb")
+    try:
+        result = dbt.build(empty_warehouse, other)
+    finally:
+        other.close()
+    assert not other.used and result.failed == 0 and result.passed > 50
