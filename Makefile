@@ -55,7 +55,7 @@ lint: $(STAMP)
 # on two cores take 13 minutes where one took 22 (2026-12-02).
 TEST_WORKERS ?= 2
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 # Refresh the README's screenshots (the browser tests take them).
 screenshots: $(STAMP) browser

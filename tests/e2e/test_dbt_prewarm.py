@@ -43,7 +43,8 @@ def test_dbt_parses_while_the_flow_writes_and_builds_on_that_manifest(empty_ware
         result = dbt.build(empty_warehouse, prewarmed)
     finally:
         prewarmed.close()
-    assert prewarmed.used and prewarmed.process.returncode == 0
+    assert prewarmed.process.returncode == 0
+    assert not prewarmed.ready_for(empty_warehouse), "used once: a retry of the dbt task builds afresh"
     assert result.failed == 0 and result.passed > 50, result
     con = warehouse.connect(empty_warehouse)
     try:
@@ -56,18 +57,7 @@ def test_a_run_that_never_builds_ends_its_dbt_process_and_builds_nothing(empty_w
     from newsroom.model import dbt
 
     prewarmed = dbt.PrewarmedBuild(empty_warehouse)
+    assert prewarmed.ready_for(empty_warehouse) and not prewarmed.ready_for(empty_warehouse.with_name("other.duckdb"))
     prewarmed.close()
     assert prewarmed.process.returncode is not None
     assert not (prewarmed.target / "run_results.json").exists()
-
-
-def test_a_used_or_foreign_prewarmed_build_is_not_reused(empty_warehouse, tmp_path):
-    """A retry of the dbt task, or a process started for another file, builds afresh."""
-    from newsroom.model import dbt
-
-    other = dbt.PrewarmedBuild(tmp_path / "other.duckdb")
-    try:
-        result = dbt.build(empty_warehouse, other)
-    finally:
-        other.close()
-    assert not other.used and result.failed == 0 and result.passed > 50

@@ -114,6 +114,10 @@ class PrewarmedBuild:
         )
         self.used = False
 
+    def ready_for(self, warehouse: Path) -> bool:
+        """Started for `warehouse` and not used yet (a retry of the dbt task builds afresh)."""
+        return not self.used and self.warehouse == Path(warehouse)
+
     def build(self) -> subprocess.CompletedProcess:
         self.used = True
         try:
@@ -140,7 +144,7 @@ def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None) -> DbtResult
     target = target_path(warehouse)
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
-    if prewarmed is not None and not prewarmed.used and prewarmed.warehouse == Path(warehouse):
+    if prewarmed is not None and prewarmed.ready_for(warehouse):
         completed = prewarmed.build()
     else:
         with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
