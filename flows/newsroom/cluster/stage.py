@@ -32,7 +32,7 @@ MIN_SHARED_KEYS = 2  # blocking: an article is compared with those sharing this 
 NEAREST = 20  # stories worth merging are those of an article's nearest candidates
 # Each run places the most recently loaded stored articles again beside the new ones:
 # stories stay open while they are recent, so that a corpus loaded a few articles a run ends
-# in the stories one run over all of it makes (see docs/architecture.md, "Open stories").
+# in the stories one run over all of it makes (docs/architecture.md: "Stories stay open").
 REOPEN_WINDOW = 300
 
 
