@@ -220,7 +220,7 @@ def _assign_stories(state: WarehouseStories, sources, candidates, nearest, model
         articles_clustered=len(state.new_order) - len(state.reopened),
         links=len(links),
         stories_created=len(result.created - known),
-        stories_updated=len({members[a] for a in members} - (result.created - known)),
+        stories_updated=len(set(members.values()) - (result.created - known)),
         stories_merged=len(merges),
     )
     return Clustering(links=links, members=members, reopened=state.reopened, merges=merges, counts=counts)

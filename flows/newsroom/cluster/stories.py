@@ -244,12 +244,11 @@ def _name_new_stories(new_in_order, current, members, result) -> None:
     still holds is not taken twice)."""
     order = {a: i for i, a in enumerate(new_in_order)}  # once, not once per story
     taken = {story for story, placed in members.items() if placed and story not in result.created}
+    firsts = {st: min(members[st], key=lambda a: order.get(a, -1)) for st in result.created if members.get(st)}
+    result.created.intersection_update(firsts)  # the emptied ones go
     renames = {}
-    for story in sorted(result.created, key=lambda st: min(order.get(a, -1) for a in members.get(st) or [""])):
-        if not members.get(story):
-            result.created.discard(story)
-            continue
-        first = min(members[story], key=lambda a: order.get(a, -1))
+    # in placing order, so that which story takes a suffix does not depend on set order
+    for story, first in sorted(firsts.items(), key=lambda kv: order.get(kv[1], -1)):
         name, n = story_id_for(first), 1
         while name in taken:
             name, n = f"{story_id_for(first)}_{n}", n + 1
