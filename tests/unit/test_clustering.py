@@ -84,6 +84,33 @@ def test_copy_bridging_two_stories_merges_them_and_the_older_id_survives():
     assert result.merges == [("story_a-1", "story_b-1")]
 
 
+def test_a_stored_story_keeps_its_id_when_a_story_of_the_run_merges_with_it():
+    """A run's story is named after its first member before stories merge; the name must not
+    make it look older than the stored story it merges with (it did: the stored id was
+    retired, and recorded as merged into the run's)."""
+    existing = {"q-1": "story_zzz"}  # its id sorts after the new story's name
+    result = stories.assign_greedy(
+        ["q-2", "q-3"],
+        existing,
+        {"story_zzz": ("2026-12-01",)},
+        {},
+        lambda a: ["q-2"] if a == "q-3" else [],  # the two new ones open a story of their own
+        _similarity,
+        threshold=0.5,
+        merge_candidates=lambda a: ["q-1", "q-2", "q-3"],  # which then merges with the stored one
+    )[0]
+    assert result.members == {"q-2": "story_zzz", "q-3": "story_zzz"} and result.merges == []
+    assert not result.created
+
+
+def test_a_merge_of_a_story_that_absorbed_another_passes_the_record_on():
+    existing = {"a-1": "story_a", "b-1": "story_b", "c-1": "story_c"}
+    age = {"story_a": (3,), "story_b": (2,), "story_c": (1,)}  # c is the oldest
+    result = _assign(["x-1", "y-1"], existing, sources={"x-1": ["a-1", "b-1"], "y-1": ["b-1", "c-1"]}, age=age)
+    assert set(result.members.values()) == {"story_c"}
+    assert sorted(result.merges) == [("story_a", "story_c"), ("story_b", "story_c")]
+
+
 def test_no_new_articles_changes_nothing():
     result = _assign([], {"a-1": "story_a-1"})
     assert result.members == {} and not result.created and not result.merges
@@ -207,14 +234,26 @@ def test_event_times_conflict_on_dates_apart_or_disjoint_years_and_match_on_a_na
     assert group_relation(times.group([0, 3]), times.group([1])) == MATCH
 
 
+def _pair_model(**changes):
+    """A pair model with factors well away from 1, whatever the fitted one holds."""
+    import dataclasses
+
+    from newsroom.cluster.pair_model import fitted
+
+    values = {"time_conflict": 0.6, "time_match": 1.4, "protagonist_conflict": 0.7} | changes
+    return dataclasses.replace(fitted(), **values)
+
+
 def test_similarity_is_scaled_by_how_event_times_relate():
-    from newsroom.cluster.similarity import TIME_CONFLICT, TIME_MATCH, ArticleFeatures, SimilarityModel
+    from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
 
     base = _without_years(ORIGINAL)
     texts = [base + " It happened in 2008.", base + " It happened in 2008.", base + " It happened in 2012.", base]
-    model = SimilarityModel([ArticleFeatures(str(i), t, []) for i, t in enumerate(texts)])
+    pair_model = _pair_model()
+    model = SimilarityModel([ArticleFeatures(str(i), t, []) for i, t in enumerate(texts)], pair_model)
     same, other, unknown = model.similarity("0", ["1", "2", "3"])
-    assert abs(same / TIME_MATCH - unknown) < 0.05 and abs(other / TIME_CONFLICT - unknown) < 0.05
+    assert abs(same / pair_model.time_match - unknown) < 0.05
+    assert abs(other / pair_model.time_conflict - unknown) < 0.05
     assert other < unknown < same
     assert abs(model.pair_similarity("0", "2") - other) < 1e-9
     assert model.centroid_similarity(model.centroid(["0"]), model.centroid(["2"])) < model.centroid_similarity(
@@ -262,22 +301,23 @@ def test_reports_conflict_only_where_neither_names_the_others_protagonist():
 
 
 def test_similarity_is_scaled_down_between_reports_about_different_people():
-    from newsroom.cluster.similarity import PROTAGONIST_CONFLICT, ArticleFeatures, SimilarityModel
+    from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
 
     base = _without_years(ORIGINAL)
     people = [_people("Kim Jong Un") * 3, _people("Kim Jong Un") * 3, _people("Yoon Suk Yeol") * 3, []]
-    model = SimilarityModel([ArticleFeatures(str(i), base, p) for i, p in enumerate(people)])
+    pair_model = _pair_model()
+    model = SimilarityModel([ArticleFeatures(str(i), base, p) for i, p in enumerate(people)], pair_model)
 
     def product(a, b):  # the vectors' dot product, unscaled
         return (model.combined[model.index[a]] @ model.combined[model.index[b]].T).toarray()[0, 0]
 
     same, other, unknown = model.similarity("0", ["1", "2", "3"])
     assert abs(same - product("0", "1")) < 1e-9 and abs(unknown - product("0", "3")) < 1e-9
-    assert abs(other - PROTAGONIST_CONFLICT * product("0", "2")) < 1e-9
+    assert abs(other - pair_model.protagonist_conflict * product("0", "2")) < 1e-9
     assert abs(model.pair_similarity("0", "2") - other) < 1e-9
     # story centroids still give the exact average link when some of their pairs conflict
     texts = [_without_years(t) for t in (ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], REWRITE[::-1])]
-    model = SimilarityModel([ArticleFeatures(str(i), t, people[i % 4]) for i, t in enumerate(texts)])
+    model = SimilarityModel([ArticleFeatures(str(i), t, people[i % 4]) for i, t in enumerate(texts)], pair_model)
     for left, right in ((["0", "1"], ["2", "3", "4"]), (["2"], ["0", "4", "1"])):
         by_members = stories._story_link(left, right, model.similarity)
         assert abs(by_members - model.centroid_similarity(model.centroid(left), model.centroid(right))) < 1e-9

@@ -67,7 +67,7 @@ def assign_greedy(
         members.setdefault(story, []).append(article)
         result.members[article] = story
     nearby, merge_at = merge_candidates or candidates, threshold if merge_threshold is None else merge_threshold
-    _refine(new_in_order, sources, current, members, result, nearby, similarity, threshold, max_members, evidence)
+    _refine(new_in_order, sources, current, members, result, nearby, similarity, threshold, max_members, evidence, age)
     _merge_touched(new_in_order, current, members, result, age, nearby, similarity, merge_at, groups)
     result.updated = {current[a] for a in new_in_order} - result.created
     return result, evidence
@@ -81,14 +81,17 @@ def _sources_story(article, sources, current, members, age, result: Assignment) 
         return None
     story = linked[0]
     for merged in linked[1:]:
-        result.merges.append((merged, story))
+        if merged not in result.created:  # a story of this run leaves no record
+            result.merges.append((merged, story))
         _absorb(merged, story, current, members, result)
         result.created.discard(merged)
     return story
 
 
 def _absorb(merged: str, survivor: str, current: dict, members: dict, result: Assignment) -> None:
-    """Move every member of story `merged` into story `survivor`."""
+    """Move every member of story `merged` into story `survivor`; stories recorded as merged
+    into `merged` are now merged into `survivor`."""
+    result.merges = [(m, survivor if s == merged else s) for m, s in result.merges]
     for member in members.pop(merged, []):
         current[member] = survivor
         result.members[member] = survivor
@@ -198,6 +201,7 @@ def _refine(
     threshold,
     max_members,
     evidence,
+    age,
     rounds: int = 2,
 ) -> None:
     """Greedy assignment depends on order: an early article may open a story that a later,
@@ -213,7 +217,7 @@ def _refine(
         ]
         if not moved:
             break
-    _name_new_stories(new_in_order, current, members, result)
+    _name_new_stories(new_in_order, current, members, result, age)
 
 
 def _move_to_best(article, current, members, result, candidates, similarity, threshold, max_members) -> bool:
@@ -238,10 +242,11 @@ def _move_to_best(article, current, members, result, candidates, similarity, thr
     return True
 
 
-def _name_new_stories(new_in_order, current, members, result) -> None:
+def _name_new_stories(new_in_order, current, members, result, age) -> None:
     """Stories of this run: drop the emptied ones, and name each after its first member (a
     reopened article opening a story again gives it the id it had; an id a settled story
-    still holds is not taken twice)."""
+    still holds is not taken twice). A renamed story keeps its age: newer than every stored
+    one, so that a stored story it merges with keeps its id."""
     order = {a: i for i, a in enumerate(new_in_order)}  # once, not once per story
     taken = {story for story, placed in members.items() if placed and story not in result.created}
     firsts = {st: min(members[st], key=lambda a: order.get(a, -1)) for st in result.created if members.get(st)}
@@ -256,7 +261,9 @@ def _name_new_stories(new_in_order, current, members, result) -> None:
         renames[story] = name
     for old, new in renames.items():
         members[new] = members.pop(old)
+        age[new] = age.pop(old)
         result.created.discard(old)
+    result.merges = [(merged, renames.get(survivor, survivor)) for merged, survivor in result.merges]
     result.created |= set(renames.values())
     for article, story in list(result.members.items()):
         if story in renames:
