@@ -14,7 +14,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: install browser run lint test screenshots eval bench bench-clusters bench-collect serve stop trigger docs clean
+.PHONY: install browser run lint test screenshots eval train-stories bench bench-clusters bench-collect serve stop trigger docs clean
 
 install: $(STAMP)
 
@@ -86,6 +86,11 @@ eval: $(STAMP)
 	$(BIN)/newsroom eval ner
 	$(BIN)/newsroom eval quotes
 	$(BIN)/newsroom eval clusters
+
+# Fit the story pair model (flows/newsroom/cluster/pair_model.json) on ECB+ dev in
+# ../shared/eval, cross-validated by topic half (a few minutes; the data stays there).
+train-stories: $(STAMP)
+	$(BIN)/newsroom train stories
 
 # Throughput, re-run cost and memory against bare spaCy (long: ARTICLES=2000 for a quick look).
 ARTICLES ?= 20000

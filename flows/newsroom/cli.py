@@ -365,6 +365,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    quiet_prefect()
+    from .evaluate import pairs
+
+    data = Path(args.data or DEFAULT_EVAL / "clustering" / "ecbplus.jsonl")
+    pairs.run(data, write=not args.dry_run, annotated_copy=Path(args.annotated) if args.annotated else None)
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from .model import dbt, examples
 
@@ -458,6 +467,14 @@ def _measuring_commands(commands) -> None:
         help="do not replace the figures the dbt docs show (dbt_project/docs/evaluations.json)",
     )
     evaluate.set_defaults(func=cmd_eval)
+    training = commands.add_parser(
+        "train", help="fit the story pair model on ECB+ (../shared/eval by default), cross-validated by topic half"
+    )
+    training.add_argument("what", choices=["stories"])
+    training.add_argument("--data", help="labelled events, JSON Lines {id, cluster, text} (default: ECB+ dev)")
+    training.add_argument("--dry-run", action="store_true", help="print the figures, keep the shipped model")
+    training.add_argument("--annotated", help="keep the annotated articles in this DuckDB file, and reuse it")
+    training.set_defaults(func=cmd_train)
     benchmark = commands.add_parser("bench", help="throughput against bare spaCy, re-run cost, peak memory")
     benchmark.add_argument(
         "what",

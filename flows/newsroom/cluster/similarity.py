@@ -3,12 +3,11 @@
 A weighted sum of cosine similarities of TF-IDF vectors over: the content stems of the
 whole text, of its lead (first three sentences: who, what, where), canonical entity
 names, places and people alone, and the numbers it reports (death tolls, magnitudes),
-scaled down by TIME_CONFLICT where the two cannot be about the same time (eventtime.py:
-published more than two months apart, or naming disjoint years) and up by TIME_MATCH where
-they share a year (named or of publication), and down by PROTAGONIST_CONFLICT where each is
-about a person the other never names (protagonists.py). Weights were chosen on
-development data (ECB+ topics, each with two events of the same kind); document
-frequencies come from the whole warehouse.
+scaled by a factor where the two cannot be about the same time (eventtime.py: published
+more than two months apart, or naming disjoint years), another where they share a year
+(named or of publication), and another where each is about a person the other never names
+(protagonists.py). The weights and factors are the pair model's (pair_model.py: fitted on
+ECB+ dev by `make train-stories`); document frequencies come from the whole warehouse.
 """
 
 from __future__ import annotations
@@ -21,21 +20,11 @@ import numpy as np
 from ..text import event_numbers
 from . import features
 from .eventtime import CONFLICT, MATCH, EventTimes, GroupTime, group_relation
+from .pair_model import BLOCKS, PairModel, fitted
 from .protagonists import Protagonists
 
-WEIGHTS = {"text": 0.5, "entities": 0.2, "lead": 0.1, "numbers": 0.1, "places_people": 0.1}
-TIME_CONFLICT = 0.7  # similarity kept between reports whose event times cannot match
-TIME_MATCH = 1.3  # ... and raised to between reports of a common year
-# kept between reports each about a person the other never names; ECB+ dev scored the
-# same (0.938) anywhere from 0.6 to 0.85, and 0.927 without it
-PROTAGONIST_CONFLICT = 0.75
 PLACE_PEOPLE = ("PERSON", "GPE", "LOC", "FAC")
 EVENT_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
-
-
-def _time_scale(relation):
-    """The factor on similarity for each eventtime relation (an array, or one value)."""
-    return np.where(relation == CONFLICT, TIME_CONFLICT, np.where(relation == MATCH, TIME_MATCH, 1.0))
 
 
 @dataclass
@@ -84,13 +73,15 @@ def _identity(tokens):
 
 
 class SimilarityModel:
-    """Fitted on every article of the warehouse; gives row-normalised feature matrices."""
+    """Fitted on every article of the warehouse; gives row-normalised feature matrices,
+    weighed by the pair model (the shipped one unless given)."""
 
-    def __init__(self, articles: list[ArticleFeatures]):
+    def __init__(self, articles: list[ArticleFeatures], pair_model: PairModel | None = None):
         from scipy.sparse import csr_matrix, hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.preprocessing import normalize
 
+        self.pair_model = pair_model or fitted()
         self.index = {a.article_id: i for i, a in enumerate(articles)}
         self.texts = {a.article_id: a.text for a in articles}
         self.sentence_stems = {a.article_id: a.sentence_stems for a in articles}
@@ -110,24 +101,27 @@ class SimilarityModel:
         self.entities = fit([[n.lower() for n, label in a.entities if label in EVENT_ENTITIES] for a in articles])
         self.places_people = fit([[n.lower() for n, label in a.entities if label in PLACE_PEOPLE] for a in articles])
         self.numbers = fit([event_numbers(t) for t in texts])
-        matrices = {
-            "text": self.text,
-            "entities": self.entities,
-            "lead": self.lead,
-            "numbers": self.numbers,
-            "places_people": self.places_people,
-        }
         # Each feature block scaled by the square root of its weight: one dot product of two
         # rows is then the weighted sum of the five cosines.
-        self.combined = hstack([matrices[name] * np.sqrt(weight) for name, weight in WEIGHTS.items()]).tocsr()
+        weights = self.pair_model.weights
+        self.combined = hstack([self.block(name) * np.sqrt(weights[name]) for name in BLOCKS]).tocsr()
         for matrix in (self.combined, self.entities):
             matrix.sort_indices()  # _row_dot intersects sorted column indices
         self._query = np.zeros(self.combined.shape[1])  # one article's row, spread out; zero between calls
         self.times = EventTimes(texts, [a.published for a in articles])
         self.protagonists = Protagonists([a.entities for a in articles])
 
+    def block(self, name: str):
+        """One feature block's row-normalised matrix (pair_model.BLOCKS names them)."""
+        return getattr(self, name)
+
+    def _time_scale(self, relation):
+        """The factor on similarity for each eventtime relation (an array, or one value)."""
+        model = self.pair_model
+        return np.where(relation == CONFLICT, model.time_conflict, np.where(relation == MATCH, model.time_match, 1.0))
+
     def _person_scale(self, i: int, rows: np.ndarray) -> np.ndarray:
-        return np.where(self.protagonists.conflict(i, rows), PROTAGONIST_CONFLICT, 1.0)
+        return np.where(self.protagonists.conflict(i, rows), self.pair_model.protagonist_conflict, 1.0)
 
     def similarity(self, article_id: str, others: list[str]) -> np.ndarray:
         """Similarity of one article to each of `others`: the dot products, gathered straight
@@ -147,7 +141,7 @@ class SimilarityModel:
             scores = np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
         finally:
             self._query[columns] = 0.0
-        return scores * _time_scale(self.times.relation(i, rows)) * self._person_scale(i, rows)
+        return scores * self._time_scale(self.times.relation(i, rows)) * self._person_scale(i, rows)
 
     def entity_overlap(self, a: str, b: str) -> float:
         """Cosine similarity of two articles' (TF-IDF weighted) canonical entities."""
@@ -159,7 +153,7 @@ class SimilarityModel:
         pair = np.array([j])
         return (
             _row_dot(self.combined, i, j)
-            * float(_time_scale(self.times.relation(i, pair))[0])
+            * float(self._time_scale(self.times.relation(i, pair))[0])
             * float(self._person_scale(i, pair)[0])
         )
 
@@ -185,8 +179,8 @@ class SimilarityModel:
             lost = sum(
                 _row_dot(self.combined, int(i), int(j)) for i, j in zip(left[conflicts], right[conflicts], strict=True)
             )
-            average -= (1.0 - PROTAGONIST_CONFLICT) * lost / len(left)
-        return average * float(_time_scale(group_relation(a.time, b.time)))
+            average -= (1.0 - self.pair_model.protagonist_conflict) * lost / len(left)
+        return average * float(self._time_scale(group_relation(a.time, b.time)))
 
     def keys(self, article_id: str, top: int = 12) -> list[str]:
         """Blocking keys: the article's highest-weighted terms and its entities. Articles

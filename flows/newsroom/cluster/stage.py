@@ -19,12 +19,11 @@ import numpy as np
 from ..records import ClusterCounts, Clustering, TextFeatures, WarehouseStories
 from . import stories
 from .features import NUM_PERM, minhash
+from .pair_model import PairModel
 from .similarity import ArticleFeatures, SimilarityModel
 from .syndication import ArticleFacts, compare, profile, source_first
 
 COPY_LSH_THRESHOLD = 0.3
-SAME_STORY_THRESHOLD = 0.20  # mean similarity to a story's members (see similarity.py)
-STORY_MERGE_THRESHOLD = 0.17  # mean similarity between two stories' members
 REWRITE_CHECKS = 3  # most similar candidates checked for being a paraphrase
 MAX_POSTINGS = 500  # a blocking key shared by more articles than this says nothing
 MAX_CANDIDATES = 300  # compared with at most this many articles, those sharing most keys
@@ -57,14 +56,15 @@ def _blocking_index(model: SimilarityModel, article_ids: list[str]) -> dict[str,
     return index
 
 
-def cluster(state: WarehouseStories) -> Clustering:
+def cluster(state: WarehouseStories, pair_model: PairModel | None = None) -> Clustering:
     """Links and story assignments for the articles of `state.new_order`, oldest first:
-    the new ones, and the reopened stored ones placed again beside them."""
+    the new ones, and the reopened stored ones placed again beside them; by the shipped
+    pair model (cluster/pair_model.json) unless given one."""
     new_order = state.new_order
     if not new_order:
         return Clustering()
     arrived = [a for a in new_order if a not in state.reopened]
-    facts, model, stored = _model(state)
+    facts, model, stored = _model(state, pair_model)
     copies = _copy_candidates(stored, set(arrived))
     index = _blocking_index(model, list(model.index))
     position = {a: i for i, a in enumerate(new_order)}
@@ -131,7 +131,12 @@ def _syndication_links(new_order, copies, nearest, facts, model, text_profile) -
     return links
 
 
-def _model(state: WarehouseStories) -> tuple[dict[str, ArticleFacts], SimilarityModel, StoredFeatures]:
+def similarity_model(state: WarehouseStories, pair_model: PairModel | None = None) -> SimilarityModel:
+    """The similarity model of what the warehouse holds (reads the state's streams)."""
+    return _model(state, pair_model)[1]
+
+
+def _model(state: WarehouseStories, pair_model=None) -> tuple[dict[str, ArticleFacts], SimilarityModel, StoredFeatures]:
     # One object per distinct entity and stem sentence: a warehouse repeats a few thousand
     # names a million times, and a copied article repeats its source's sentences.
     shared: dict = {}
@@ -146,7 +151,7 @@ def _model(state: WarehouseStories) -> tuple[dict[str, ArticleFacts], Similarity
         features.append(ArticleFeatures(article_id, body, entities.pop(article_id, []), sentence_stems, published))
     del shared
     stored = StoredFeatures(list(facts), state.features)
-    return facts, SimilarityModel(features), stored
+    return facts, SimilarityModel(features, pair_model), stored
 
 
 class StoredFeatures:
@@ -193,8 +198,8 @@ def _assign_stories(state: WarehouseStories, sources, candidates, nearest, model
         sources,
         candidates,
         model.similarity,
-        SAME_STORY_THRESHOLD,
-        merge_threshold=STORY_MERGE_THRESHOLD,
+        model.pair_model.join,
+        merge_threshold=model.pair_model.merge,
         merge_candidates=nearest,
         groups=model,
     )
