@@ -207,9 +207,9 @@ def cross_validate(first: Half, second: Half) -> tuple[dict[str, float], list]:
     return means, rows
 
 
-def run(path: Path, write: bool = True, annotated_copy: Path | None = None) -> PairModel:
+def run(path: Path, write: bool = True, annotated_copy: Path | None = None, target: Path = FITTED) -> PairModel:
     """Cross-validate each procedure, refit the better one on every topic and (with `write`)
-    ship it. annotated_copy: a file where the annotated articles are kept, and read from when
+    ship it to `target`. annotated_copy: a file where the annotated articles are kept, and read from when
     it exists (annotation is the slow part)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = {r["id"]: r["cluster"] for r in rows}
@@ -238,8 +238,8 @@ def run(path: Path, write: bool = True, annotated_copy: Path | None = None) -> P
     }
     shipped = dataclasses.replace(shipped, provenance=provenance)
     if write:
-        FITTED.write_text(shipped.to_json(), encoding="utf-8")
-        print(f"written: {FITTED}")
+        target.write_text(shipped.to_json(), encoding="utf-8")
+        print(f"written: {target}")
     return shipped
 
 
