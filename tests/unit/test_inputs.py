@@ -238,3 +238,14 @@ def test_a_file_that_vanishes_between_discovery_and_reading_is_recorded(tmp_path
     for name in ("gone.txt", "gone.jsonl"):
         (item,) = list(read_documents(tmp_path / name))
         assert isinstance(item, Rejection) and item.reason == "unreadable", item
+
+
+def test_trafilatura_precision_mode_is_taken_unless_it_cut_the_story():
+    from newsroom.extract.html import PRECISION_KEEPS, _precise_unless_cut
+
+    story = "The council voted on Monday to rebuild the bridge. " * 20
+    furniture = "Share this story. Sign up for our newsletter. " * 3
+    assert _precise_unless_cut(story + furniture, story) == story  # it dropped furniture only
+    cut = " ".join(story.split()[: int(len(story.split()) * (PRECISION_KEEPS - 0.2))])
+    assert _precise_unless_cut(story + furniture, cut) == story + furniture  # it cut the story
+    assert _precise_unless_cut(story, None) == story and _precise_unless_cut(None, story) is None
