@@ -249,3 +249,15 @@ def test_trafilatura_precision_mode_is_taken_unless_it_cut_the_story():
     cut = " ".join(story.split()[: int(len(story.split()) * (PRECISION_KEEPS - 0.2))])
     assert _precise_unless_cut(story + furniture, cut) == story + furniture  # it cut the story
     assert _precise_unless_cut(story, None) == story and _precise_unless_cut(None, story) is None
+
+
+def test_a_story_laid_out_in_table_cells_is_still_prose():
+    from newsroom.extract.article import sentence_words
+
+    cells = (
+        "| Home |\n\n| Football |\n\n| Cricket |\n\n"
+        "| Munster star Ian Dowling is set to spend a spell on the sidelines after a knee injury. |\n\n"
+        "| The winger could face up to eight weeks out with the problem he picked up this week. |"
+    )
+    assert sentence_words(cells) == 34  # the two sentences; the menu cells are no sentences
+    assert sentence_words("| Home |\n\n| Football |\n\n| Latest headlines from our writers today |") == 0
