@@ -175,7 +175,12 @@ def extract_html(html: str, url: str | None, today: date) -> HtmlResult:
     body = title = author = sitename = None
     try:
         document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-        precise = trafilatura.bare_extraction(html, url=url, include_comments=False, favor_precision=True)
+        # the second candidate only where the first found a body (an index page costs one)
+        precise = (
+            trafilatura.bare_extraction(html, url=url, include_comments=False, favor_precision=True)
+            if document is not None and document.text
+            else None
+        )
     except Exception:  # noqa: BLE001 - trafilatura raises assorted parser errors on broken markup
         document = precise = None
     if document is not None:
