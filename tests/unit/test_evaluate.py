@@ -127,3 +127,71 @@ def test_quote_scoring_matches_by_token_overlap_and_checks_speaker_and_cue():
     # "the new buses": 3 of 11 gold tokens is not half: a false positive and a miss
     missed = quotes.score([("a", text, gold)], [[quote(15, 28)]])
     assert missed.overlap.precision == 0.0 and missed.overlap.recall == 0.0
+
+
+def _predicted(start, end, speaker, resolved=None, speaker_text="", quote_type="direct", cue_start=None):
+    return SimpleNamespace(
+        start_char=start,
+        end_char=end,
+        speaker_start=speaker[0],
+        speaker_end=speaker[1],
+        speaker_resolved_start=resolved[0] if resolved else None,
+        speaker_resolved_end=resolved[1] if resolved else None,
+        speaker_text=speaker_text,
+        quote_type=quote_type,
+        cue_start=cue_start,
+    )
+
+
+def test_quote_rows_split_quotations_from_indirect_speech():
+    text = 'Smith said the plan would fail badly. "We will win this race," Jones said.'
+    assert not quotes.is_quoted(text, [(11, 36)])
+    assert quotes.is_quoted(text, [(39, 60)])  # the marks sit just outside the annotated span
+    gold = [
+        quotes.GoldAttribution(content=[(11, 36)], source=[(0, 5)], cue=[(6, 10)]),
+        quotes.GoldAttribution(content=[(39, 60)], source=[(63, 68)], cue=[(69, 73)]),
+    ]
+    predicted = [
+        _predicted(11, 36, (0, 5), quote_type="indirect"),
+        _predicted(39, 60, (63, 68), quote_type="direct"),
+    ]
+    articles = [("a", text, gold)]
+    by_kind = {kind: quotes.score(articles, [predicted], kind) for kind in quotes.KINDS}
+    assert (by_kind["all"].n_gold, by_kind["quoted"].n_gold, by_kind["indirect"].n_gold) == (2, 1, 1)
+    assert by_kind["quoted"].overlap.f1 == pytest.approx(1.0)
+    # a quotation predicted as indirect speech counts against both rows
+    wrong_type = [predicted[0], _predicted(39, 60, (63, 68), quote_type="indirect")]
+    assert quotes.score(articles, [wrong_type], "quoted").overlap.recall == 0.0
+    assert quotes.score(articles, [wrong_type], "indirect").overlap.precision == pytest.approx(0.5)
+
+
+def test_strict_speaker_wants_a_gold_pronoun_resolved_to_the_person_named_before_it():
+    text = 'Senator Warren spoke on Monday. "We will win this race," she said.'
+    she = (57, 60)
+    gold = [
+        quotes.GoldAttribution(content=[(0, 14)], source=[(0, 14)], cue=[(15, 20)]),
+        quotes.GoldAttribution(content=[(33, 54)], source=[she], cue=[(61, 65)]),
+    ]
+    articles = [("a", text, [gold[1]] + [gold[0]])]
+
+    def strict(prediction):
+        return quotes.score(articles, [[prediction]], "quoted").speaker_strict
+
+    def lenient(prediction):
+        return quotes.score(articles, [[prediction]], "quoted").speaker
+
+    unresolved = _predicted(33, 54, she, speaker_text="she")
+    resolved = _predicted(33, 54, she, resolved=(0, 14), speaker_text="Senator Warren")
+    named_elsewhere = _predicted(33, 54, she, speaker_text="Elizabeth Warren")  # another mention of her
+    someone_else = _predicted(33, 54, she, resolved=(80, 90), speaker_text="Mr. Brown")
+    assert lenient(unresolved) == 1.0 and strict(unresolved) == 0.0
+    assert strict(resolved) == 1.0 and strict(named_elsewhere) == 1.0
+    assert lenient(someone_else) == 1.0 and strict(someone_else) == 0.0
+
+
+def test_a_pronoun_with_nobody_named_before_it_is_right_as_written():
+    text = '"I have never seen a race like this one," I said.'
+    gold = [quotes.GoldAttribution(content=[(1, 40)], source=[(42, 43)], cue=[(44, 48)])]
+    prediction = _predicted(1, 40, (42, 43), speaker_text="I")
+    scores = quotes.score([("a", text, gold)], [[prediction]], "quoted")
+    assert scores.speaker == 1.0 and scores.speaker_strict == 1.0

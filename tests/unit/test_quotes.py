@@ -262,3 +262,38 @@ def test_per_article_work_grows_linearly_with_the_text(nlp, kind):
         if ratios[-1] < 3.0:
             break
     assert min(ratios) < 3.0, f"{kind}: doubling the text multiplied the time by {[round(r, 2) for r in ratios]}"
+
+
+def test_he_or_she_resolves_only_to_a_speaker_who_can_be_a_person(nlp):
+    text = (
+        "Jane Porter runs the campaign in Ohio. Recent polls show that the race is close.\n\n"
+        "“We are going to win this state,” she said."
+    )
+    quote = quotes_of(nlp, text)[-1]
+    assert quote.speaker_mention_text == "she"
+    assert "Porter" in quote.speaker_text
+
+
+def test_i_outside_a_quotation_is_the_writer_and_stays_as_written(nlp):
+    text = "Mayor Tom Reed opened the bridge on Monday. I said the bridge would never be finished."
+    quote = quotes_of(nlp, text)[-1]
+    assert quote.speaker_text == "I" and quote.speaker_kind == "unresolved"
+
+
+def test_a_finished_question_does_not_take_the_quotation_of_the_next_sentence(nlp):
+    text = (
+        "The moderator David Muir asked the candidates a simple question: Who will win the game on Sunday?\n\n"
+        "“Carolina is going to win that one,” Kasich replied."
+    )
+    quote = quotes_of(nlp, text)[-1]
+    assert quote.quote_text.startswith("Carolina is going to win")
+    assert quote.speaker_text == "Kasich"
+
+
+def test_verbs_that_only_set_off_a_quotation_attribute_it(nlp):
+    (continued,) = quotes_of(nlp, "“Nobody will stop us now,” Kiedis continued.")
+    assert continued.speaker_text == "Kiedis" and continued.quote_type == "direct"
+    (read,) = quotes_of(nlp, "One sign read “Anybody but Trump in November.”")
+    assert read.speaker_text == "One sign" and read.quote_type == "direct"
+    # without a quotation in its sentence "continued" reports nothing
+    assert quotes_of(nlp, "The mayor continued the tradition of opening the fair in June.") == []

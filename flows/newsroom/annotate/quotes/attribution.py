@@ -23,6 +23,7 @@ from .cues import (
     CUE_FORMS,
     _is_cue,
     _subject,
+    is_direct_cue,
 )
 from .spans import _CLOSE, _STRAIGHT, _alpha, _overlaps, _strip
 
@@ -223,12 +224,15 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
         budget.check()
         overlapping = index.overlapping(sent.start_char, sent.end_char)  # once a sentence, not once a cue
         for cue in sent:
-            if not _is_cue(cue) or index.inside(cue.idx):
+            if index.inside(cue.idx):
+                continue
+            direct_only = not _is_cue(cue)
+            if direct_only and not (len(overlapping) and is_direct_cue(cue)):
                 continue
             subject = _subject(cue)
             if subject is None or index.inside(subject.idx):
                 continue
-            found += _attribute_cue(cue, subject, sent, overlapping, index, text, used)
+            found += _attribute_cue(cue, subject, sent, overlapping, index, text, used, direct_only)
     _continue_speakers(spans, text, found, used)
     found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
     cues = sorted((a.cue.idx, a.cue.idx + len(a.cue.text), n) for n, a in enumerate(found))
@@ -238,13 +242,16 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
 
 
 def _attribute_cue(
-    cue, subject, sent, overlapping: range, index: _Spans, text: str, used: set[int]
+    cue, subject, sent, overlapping: range, index: _Spans, text: str, used: set[int], direct_only: bool = False
 ) -> list[_Attribution]:
     """What one cue with its subject attributes: the quotes of its sentence (direct), its
     reported clause (indirect, or mixed where quoted fragments sit in it), or the quotation
-    opening the next sentence ("He said:")."""
+    opening the next sentence ("He said:"). A direct-only cue attributes the quotes only."""
     spans, sent_range = index.spans, (sent.start_char, sent.end_char)
     in_sentence = [k for k in overlapping if k not in used and _overlaps(spans[k], sent_range)]
+    if direct_only:
+        used.update(in_sentence)
+        return [_Attribution(cue, subject, spans[k], "direct") for k in in_sentence]
     parts = _around_parenthetical(cue)
     content = (parts[0][0], parts[-1][1]) if parts else _content_of(cue)
     if in_sentence:
@@ -261,11 +268,20 @@ def _attribute_cue(
         return [_Attribution(cue, subject, spans[k], "direct") for k in in_sentence]
     if content and _alpha(text[content[0] : content[1]]) >= 8:
         return [_Attribution(cue, subject, content, "indirect", parts)]
-    k = index.first_unused_starting(sent.end_char, sent.end_char + 3, used)  # "He said:" then the quotation
-    if k is None:
+    # "He said:" then the quotation. Only after a colon or comma: a sentence that ends
+    # ("Muir asked who would win.") leaves the next quotation to the cue of its own sentence.
+    k = index.first_unused_starting(sent.end_char, sent.end_char + 3, used)
+    if k is None or not _opens_quotation(text, sent.end_char):
         return []
     used.add(k)
     return [_Attribution(cue, subject, spans[k], "direct")]
+
+
+def _opens_quotation(text: str, end: int) -> bool:
+    """Whether the sentence ending at `end` introduces what follows (its last mark a colon
+    or comma)."""
+    stripped = text[:end].rstrip()
+    return stripped.endswith((":", ","))
 
 
 def _continue_speakers(spans, text: str, found: list[_Attribution], used: set[int]) -> None:

@@ -144,18 +144,46 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
     return quotes
 
 
+# Singular role nouns that name a person without a person-like ending (see _could_be_person).
+_PERSON_NOUNS = frozenset(
+    """host judge anchor chief head nominee candidate chair chairman chairwoman mayor governor
+    senator congressman congresswoman president dean pastor priest doctor nurse attorney lawyer
+    coach star actor actress singer rapper analyst expert economist pollster strategist
+    spokesman spokeswoman aide official officer""".split()
+)
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "ess", "ee", "ant", "ent")
+_NOT_PERSON_ENDINGS = ("ment", "paper", "letter", "order", "number", "center", "chapter", "poster", "computer")
+
+
+def _could_be_person(phrase, entity: Mention | None) -> bool:
+    """Whether he/she can refer to this earlier speaker: a person entity, or a description
+    headed by one singular person noun ("the host", "the two-term president"). The resolver
+    took any speaker without an entity, so "he said" went to "recent polls" or "the
+    platform committee meeting" (PolNeAR train, 2026-12-03)."""
+    if entity is not None:
+        return entity.label == "PERSON"
+    root = next((t for t in phrase if t.head not in phrase or t.head is t), phrase[-1])
+    word = root.lower_
+    if root.tag_ not in ("NN", "NNP") or word in ORG_HEADS:
+        return False
+    if word in _PERSON_NOUNS or word in OFFICIAL_HEADS:
+        return True
+    return word.endswith(_PERSON_ENDINGS) and not word.endswith(_NOT_PERSON_ENDINGS)
+
+
 def _resolve_pronoun(pronoun, resolved_speakers, mentions: list[Mention]):
-    """Nearest earlier compatible speaker, else nearest earlier person (he/she/I) or
-    organisation/country (it/we/they)."""
+    """Nearest earlier compatible speaker, else nearest earlier person (he/she) or
+    organisation/country (it/we/they). "I" outside a quotation is the writer: as written."""
+    if pronoun.lower_ == "i":
+        return None, None
     wants_person = pronoun.lower_ in _PERSON_PRONOUNS
     for position, phrase, entity in reversed(resolved_speakers):
         if position >= pronoun.idx:
             continue
         is_person = entity is not None and entity.label == "PERSON"
-        head_lower = {t.lower_ for t in phrase}
         if len(phrase) == 1 and phrase[0].lower_ in PRONOUNS:
             continue
-        if wants_person and (is_person or head_lower & OFFICIAL_HEADS or entity is None):
+        if wants_person and _could_be_person(phrase, entity):
             return phrase, entity
         if not wants_person and (not is_person):
             return phrase, entity
