@@ -297,3 +297,15 @@ def test_verbs_that_only_set_off_a_quotation_attribute_it(nlp):
     assert read.speaker_text == "One sign" and read.quote_type == "direct"
     # without a quotation in its sentence "continued" reports nothing
     assert quotes_of(nlp, "The mayor continued the tradition of opening the fair in June.") == []
+
+
+def test_a_quotation_goes_to_the_cue_whose_clause_holds_it_not_the_first_cue(nlp):
+    text = (
+        "Later, when I emailed Brafman to thank him for his stellar work on my behalf, he replied, "
+        "“This was one of my finest moments in thirty-eight years of work and I am delighted.”"
+    )
+    (quote,) = [q for q in quotes_of(nlp, text) if q.quote_text.startswith("This was one")]
+    assert quote.cue_text == "replied" and quote.speaker_mention_text == "he"
+    text = "Trump said on Friday that Clinton once described the trade deal as “the gold standard” of deals."
+    quote = next(q for q in quotes_of(nlp, text) if "gold standard" in q.quote_text)
+    assert quote.quote_type == "mixed" and quote.speaker_text == "Trump"
