@@ -61,6 +61,34 @@ create table if not exists landing.quotes (
     primary key (article_id, quote_index)
 );
 
+-- Spans naming a place (a GPE/LOC entity mention, or the dateline's city: role) and the
+-- GeoNames place each resolves to (annotate/places.py); unresolved: place_id null, status why.
+create table if not exists landing.place_mentions (
+    article_id varchar not null,
+    start_char integer not null,
+    end_char integer not null,
+    mention_text varchar not null,
+    role varchar not null,             -- mention | dateline
+    place_id bigint,                   -- GeoNames id
+    status varchar not null,           -- resolved | ambiguous | not_in_gazetteer
+    candidate_count integer not null,  -- gazetteer places with this name
+    primary key (article_id, start_char, role)
+);
+
+-- The GeoNames places some article names, as the gazetteer describes them.
+create table if not exists landing.places (
+    place_id bigint primary key,
+    name varchar not null,
+    feature varchar not null,          -- continent | country | admin1 | city
+    country_code varchar,
+    admin1_code varchar,
+    latitude double,
+    longitude double,
+    population bigint,
+    country_name varchar,
+    admin1_name varchar                -- a US state's name (the only admin1 names shipped)
+);
+
 -- Evidence that one article copies or rewrites another, or covers the same event.
 create table if not exists landing.article_links (
     article_id varchar not null,   -- the later (derived) article

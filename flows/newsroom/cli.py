@@ -338,6 +338,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "quotes": DEFAULT_EVAL / "quotes" / "polnear",
         "ner": DEFAULT_EVAL / "ner" / "conll2003" / "eng.testa.valid.txt",
         "clusters": DEFAULT_EVAL / "clustering" / "ecbplus.jsonl",
+        "places": DEFAULT_EVAL / "clustering" / "ecbplus.jsonl",  # the texts of tests/data/places_sample.tsv
     }
     data = Path(args.data or defaults[args.what])
     tee = _Tee(sys.stdout)
@@ -360,6 +361,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             from .evaluate import clusters
 
             clusters.run(data)
+        elif args.what == "places":
+            from .evaluate import places
+
+            places.run(data)
     if not args.no_record and not args.worst:  # a diagnostic run lists pages, not figures
         record.save(args.what, "".join(tee.kept), data)
     return 0
@@ -458,7 +463,7 @@ def _service_commands(commands) -> None:
 
 def _measuring_commands(commands) -> None:
     evaluate = commands.add_parser("eval", help="score a stage on labelled data (../shared/eval by default)")
-    evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters"])
+    evaluate.add_argument("what", choices=["extraction", "quotes", "ner", "clusters", "places"])
     evaluate.add_argument("--data", help="data set path (default: the matching folder of ../shared/eval)")
     evaluate.add_argument("--worst", type=int, default=0, help="also list the N worst-scored items")
     evaluate.add_argument(

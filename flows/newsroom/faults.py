@@ -5,7 +5,8 @@ NEWSROOM_FAULT=<stage>:<action>[,<stage>:<action>...], where <action> is
   killafter=N   SIGKILL it N seconds into the stage
   sleep=N       pause N seconds on entering it
   raise=MARKER  raise InjectedFault for an article whose text holds MARKER (the stage's
-                per-article isolation should turn it into that article's rejection)
+                per-article isolation should turn it into that article's rejection; in the
+                places stage, into a flag: the article loads without places)
   crash=MARKER  the same, but from a point where a whole batch fails (spaCy's pipe), so
                 the stage must find the article by retrying the batch's articles one by one
   stall=MARKER  spin on such an article (a pathological page) until the stage's budget

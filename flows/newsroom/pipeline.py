@@ -30,6 +30,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from . import workers
+from .annotate import places
 from .cluster.features import text_features
 from .cluster.stage import REOPEN_WINDOW, cluster
 from .collect.sources import SourcesError
@@ -291,6 +292,20 @@ def dbt_build(work: str, prewarmed: dbt.PrewarmedBuild | None = None) -> dbt.Dbt
     return dbt.build(Path(work), prewarmed)  # a retry builds afresh: prewarmed is used once
 
 
+def _places(article: Article, annotation) -> list:
+    """The article's places (annotate/places.py), resolved here in the flow's process: one
+    gazetteer a run, not one a worker (0.05 ms an article against ~56 ms annotating it). A
+    failure costs the article its places only, flagged, never the article."""
+    if annotation.failure is not None:
+        return []
+    try:
+        article_fault("places", article.body_text)
+        return places.resolve_places(article, annotation.mentions)
+    except Exception as error:  # noqa: BLE001 - one article's places are not worth its load
+        annotation.flags.append(f"places_failed:{type(error).__name__}")
+        return []
+
+
 def _without_failed(articles, annotations, ledger):
     """The batch without the articles annotation failed on, and those as rejections; the
     annotation's quality flags (a text annotated in part) go on the articles."""
@@ -410,6 +425,7 @@ class _Batches:
             workers.start_workers()  # spaCy's workers load while this batch is extracted
         if self.dbt is None:  # the marts will need building: dbt imports and parses meanwhile
             self.dbt = dbt.PrewarmedBuild(self.work)
+            places.prewarm()  # and the gazetteer builds (~1.5 s) while the first batch is annotated
         with self.report.stage("extract"):
             articles, rejections = extract_batch(quote(fresh), self.today)
         self.pending += rejections
@@ -428,6 +444,9 @@ class _Batches:
             self.annotated.update(len(articles))
             articles, annotations, ledger, failed = _without_failed(articles, annotations, ledger)
             self.pending += failed
+        with self.report.stage("places", fault=False):
+            for article, annotation in zip(articles, annotations, strict=True):
+                annotation.places = _places(article, annotation)
         with self.report.stage("load", fault=False):
             rejections, self.pending = self.pending, []
             ledger, self.pending_ledger = self.pending_ledger + ledger, []

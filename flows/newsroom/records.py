@@ -128,6 +128,39 @@ class Quote:
     speaker_resolved_end: int | None = None
 
 
+@dataclass(frozen=True)
+class Place:
+    """A GeoNames place (annotate/places.py); a country's coordinates are its capital's."""
+
+    place_id: int  # GeoNames id
+    name: str
+    feature: str  # continent | country | admin1 (a US state) | city
+    country_code: str | None  # ISO 3166-1 alpha-2
+    admin1_code: str | None  # GeoNames admin1 code (a US state's postal code)
+    latitude: float | None
+    longitude: float | None
+    population: int | None
+    country_name: str | None = None
+    admin1_name: str | None = None  # a US state's name; GeoNames admin1 names of other countries are not shipped
+
+
+@dataclass
+class PlaceMention:
+    """A span of an article that names a place: a GPE/LOC entity mention or the dateline city."""
+
+    start_char: int
+    end_char: int
+    mention_text: str
+    role: str  # mention | dateline
+    place: Place | None  # None: unresolved, for `status`
+    status: str  # resolved | ambiguous | not_in_gazetteer
+    candidate_count: int = 0
+
+    @property
+    def place_id(self) -> int | None:
+        return self.place.place_id if self.place else None
+
+
 @dataclass(eq=False)
 class TextFeatures:
     sentence_stems: list[str]  # content stems of each sentence, space-separated, in order
@@ -153,6 +186,7 @@ class Annotation:
     # article's rejection and loads the rest of the batch
     failure: tuple[str, str] | None = None
     flags: list[str] = field(default_factory=list)  # quality flags for the article (annotated_first_chars:N)
+    places: list[PlaceMention] = field(default_factory=list)
 
 
 @dataclass

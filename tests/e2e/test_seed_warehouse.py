@@ -24,10 +24,15 @@ TABLES = [
     "marts.quote_groups",
     "marts.stories",
     "marts.article_links",
+    "marts.places",
+    "marts.place_mentions",
+    "marts.story_places",
     "landing.articles",
     "landing.entity_mentions",
     "landing.quotes",
     "landing.story_members",
+    "landing.place_mentions",
+    "landing.places",
     "ops.rejected_inputs",
     "ops.input_files",
 ]
@@ -124,6 +129,27 @@ def test_the_story_names_its_top_entities(seed):
     (top,) = seed.one("select top_entities from marts.stories")
     assert 3 <= len(top) <= 5 and len(set(top)) == len(top)
     assert top[0] == "North Korea" and "Russia" in top
+
+
+def test_places_have_one_key_per_place_and_the_story_its_country(seed):
+    (aliases, place_type, country) = seed.one(
+        "select aliases, place_type, country_code from marts.places where place_name = 'North Korea'"
+    )
+    assert {"North Korea", "DPRK"} <= set(aliases) and (place_type, country) == ("country", "KP")
+    assert seed.one("select main_country_code, main_country_name from marts.stories") == ("KP", "North Korea")
+    top = seed.query("select place_name from marts.story_places where place_rank <= 3 order by place_rank")
+    assert top[0] == ("North Korea",) and ("Russia",) in top
+    # the AP story was filed from Seoul: its dateline is the place of reporting
+    assert seed.one("select dateline_count from marts.places where place_name = 'Seoul'")[0] >= 1
+    bad = seed.query("""
+        select m.mention_text from marts.place_mentions m join marts.articles a using (article_id)
+        where m.mention_role = 'mention'
+          and substr(a.body_text, m.start_char + 1, m.end_char - m.start_char) <> m.mention_text""")
+    assert bad == []
+    unresolved = seed.query(
+        "select resolution_status from marts.place_mentions where place_id is null and resolution_status = 'resolved'"
+    )
+    assert unresolved == []
 
 
 def test_every_quote_belongs_to_a_group_that_names_its_first_carrier(seed):

