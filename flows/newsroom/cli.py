@@ -388,6 +388,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 2
     examples.write()  # the exposures show the example queries as they are now
     site = dbt.generate_docs(warehouse)
+    from .load import warehouse as store
+    from .model import storymap
+
+    storymap.write(site, store.story_countries(warehouse))  # served beside the docs: /map.html
     print(f"dbt docs for {warehouse}: http://127.0.0.1:{args.port}", flush=True)
     dbt.serve_docs(site, args.port)
     return 0

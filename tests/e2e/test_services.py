@@ -220,6 +220,49 @@ def test_dbt_docs_site_shows_the_marts_with_descriptions(docs_site, tmp_path):
     assert docs_site["addresses"] == {"127.0.0.1"}
 
 
+def test_the_map_beside_the_docs_shows_stories_per_country_for_the_range_picked(served, docs_site, tmp_path):
+    """Each story with a main country is coloured on the map and counted in the table for a
+    range that holds its day, and for no range that does not."""
+    con = duckdb.connect(str(served["warehouse"]), read_only=True)
+    try:
+        stories = con.execute("""select lower(main_country_code), first_published::varchar from marts.stories
+                                 where main_country_code is not null""").fetchall()
+    finally:
+        con.close()
+    assert ("kp", "2022-09-22") in stories  # the seed story, about North Korea
+    countries = {code for code, _ in stories}
+    driver = chromium()
+    try:
+        driver.get(f"{docs_site['url']}/#!/overview")
+        wait_for_text(driver, ["map of stories per country"])
+        driver.get(f"{docs_site['url']}/map.html")
+        page = wait_for_text(driver, ["Stories per country", f"{len(stories)} stor", "North Korea"])
+        assert "North Korea denies US claims" in page
+        _screenshot(driver, tmp_path, "stories-map")
+
+        def pick(start: str, end: str) -> tuple[str, set[str], set[str]]:
+            return driver.execute_script(
+                """for (const [id, value] of [["start", arguments[0]], ["end", arguments[1]]]) {
+                     const input = document.getElementById(id); input.value = value;
+                     input.dispatchEvent(new Event("change")); }
+                   return [document.getElementById("summary").textContent,
+                           [...document.querySelectorAll(".map g.in-range")].map(g => g.id || g.classList[0]),
+                           [...document.querySelectorAll("#countries tbody tr")].map(r => r.dataset.country)];""",
+                start,
+                end,
+            )
+
+        summary, coloured, listed = pick("1990-01-01", "2100-12-31")
+        assert set(coloured) == set(listed) == countries and summary.startswith(f"{len(stories)} stor")
+        summary, coloured, listed = pick("1990-01-01", "1990-12-31")
+        assert (summary, coloured, listed) == ("0 stories in 0 countries", [], [])
+        seed_day = sorted(code for code, day in stories if day == "2022-09-22")
+        summary, coloured, listed = pick("2022-09-22", "2022-09-22")
+        assert sorted(listed) == sorted(set(seed_day)) and "kp" in coloured
+    finally:
+        driver.quit()
+
+
 def test_stop_stops_the_server_and_the_deployment_and_tolerates_stale_pid_files(served):
     import psutil
 

@@ -117,3 +117,24 @@ def test_publishing_waits_for_no_writer_and_never_replaces_a_file_held_for_writi
     con.close()
     publish(warehouse)
     assert not warehouse.with_name("news.duckdb.wal").exists()
+
+
+def test_the_story_map_page_colours_each_stories_country_and_loads_nothing():
+    from newsroom.model import storymap
+
+    stories = [
+        {"story_id": "s1", "headline": "Quake </script> hits", "first_published": "2024-01-02",
+         "article_count": 3, "country_code": "ir", "country_name": "Iran"},
+        {"story_id": "s2", "headline": "Vote", "first_published": None,
+         "article_count": 1, "country_code": "us", "country_name": "United States"},
+    ]  # fmt: skip
+    page = storymap.render(stories)
+    assert 'value="2024-01-02"' in page  # the range opens on the stories' days
+    for code in ("ir", "us"):
+        assert f'class="{code} country map-element color-0 serie-0 series"' in page
+    assert 'class="fr country map-element"' in page  # a country without stories: outline only
+    assert "Quake <\\/script> hits" in page and "Quake </script>" not in page
+    import re
+
+    assert not re.search(r'(src|href)="(https?:)?//', page) and "url(http" not in page and "@import" not in page
+    assert "<script src" not in page

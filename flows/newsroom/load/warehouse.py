@@ -244,3 +244,17 @@ def marts_built_by(con: duckdb.DuckDBPyConnection) -> str | None:
     row = con.execute("""select dbt_fingerprint from ops.runs where status = 'success'
                          order by finished_at desc limit 1""").fetchone()
     return row[0] if row else None
+
+
+def story_countries(path) -> list[dict]:
+    """Each story with a main country, for the map (model/storymap.py); read from the
+    published file, read-only."""
+    with opened(path, read_only=True) as con:
+        rows = con.execute("""
+            select story_id, headline, first_published::varchar as first_published, article_count,
+                   lower(main_country_code) as country_code, main_country_name as country_name
+            from marts.stories
+            where main_country_code is not null
+            order by first_published nulls last, story_id""")
+        names = [d[0] for d in rows.description]
+        return [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
