@@ -86,6 +86,7 @@ eval: $(STAMP)
 	$(BIN)/newsroom eval ner
 	$(BIN)/newsroom eval quotes
 	$(BIN)/newsroom eval clusters
+	$(BIN)/newsroom eval places
 
 # Fit the story pair model (flows/newsroom/cluster/pair_model.json) on ECB+ dev in
 # ../shared/eval, cross-validated by topic half (a few minutes; the data stays there).
