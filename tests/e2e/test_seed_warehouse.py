@@ -137,6 +137,8 @@ def test_places_have_one_key_per_place_and_the_story_its_country(seed):
     )
     assert {"North Korea", "DPRK"} <= set(aliases) and (place_type, country) == ("country", "KP")
     assert seed.one("select main_country_code, main_country_name from marts.stories") == ("KP", "North Korea")
+    (entity_place,) = seed.one("select place_id from marts.entities where canonical_name = 'North Korea'")
+    assert entity_place == seed.one("select place_id from marts.places where place_name = 'North Korea'")[0]
     top = seed.query("select place_name from marts.story_places where place_rank <= 3 order by place_rank")
     assert top[0] == ("North Korea",) and ("Russia",) in top
     # the AP story was filed from Seoul: its dateline is the place of reporting
