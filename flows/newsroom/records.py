@@ -126,6 +126,9 @@ class Quote:
     speaker_affiliation: str | None  # an entity named in the speaker's description
     speaker_resolved_start: int | None = None  # offsets of speaker_text (may be an earlier mention)
     speaker_resolved_end: int | None = None
+    # a quotation interrupted by its attribution ("A," she said. "B."): the (start, end) of each
+    # piece quote_text joins; empty when it is one span (start_char, end_char)
+    pieces: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

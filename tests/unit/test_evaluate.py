@@ -195,3 +195,15 @@ def test_a_pronoun_with_nobody_named_before_it_is_right_as_written():
     prediction = _predicted(1, 40, (42, 43), speaker_text="I")
     scores = quotes.score([("a", text, gold)], [[prediction]], "quoted")
     assert scores.speaker == 1.0 and scores.speaker_strict == 1.0
+
+
+def test_a_quotation_interrupted_by_its_attribution_is_scored_on_its_pieces():
+    text = '"We will rebuild the old bridge," the mayor of the town said on Monday. "It will take two years."'
+    first, second = text.index("We will"), text.index("It will")
+    pieces = [(first, text.index('"', first)), (second, len(text) - 1)]
+    mayor = (text.index("the mayor"), text.index(" said"))
+    gold = [quotes.GoldAttribution(content=pieces, source=[mayor], cue=[])]
+    joined = _predicted(pieces[0][0], pieces[1][1], mayor, speaker_text="the mayor of the town")
+    assert quotes.score([("a", text, gold)], [[joined]]).exact.f1 == 0.0  # the attribution between counted in
+    joined.pieces = pieces
+    assert quotes.score([("a", text, gold)], [[joined]]).exact.f1 == pytest.approx(1.0)

@@ -101,6 +101,10 @@ def test_quote_split_by_its_attribution_is_one_quote(nlp):
     first, second = quotes_of(nlp, text)
     assert first.quote_type == "direct" and first.speaker_text == "the mayor"
     assert first.quote_text == "We will rebuild the bridge, It will take two years and cost millions."
+    assert [text[s:e] for s, e in first.pieces] == [
+        "We will rebuild the bridge,",
+        "It will take two years and cost millions.",
+    ]
     # the next paragraph's quote is another quote, with its own speaker
     assert second.quote_text == "Nobody asked us," and second.speaker_text == "a resident"
 
@@ -148,6 +152,10 @@ def test_headline_colon_attributes_the_line_to_the_name_before_it(nlp):
         == []
     )
     assert quotes_of(nlp, "Q: What do you think of the plan for the rail network?") == []
+    # a credit line, a social handle, a list of names: no statement
+    assert quotes_of(nlp, "Follow Jane Doe: @janedoe on the site and by email too") == []
+    assert quotes_of(nlp, "Contributing: Iris Ouyang, Thomas Vogel and Grant Miller, USA TODAY.") == []
+    assert quotes_of(nlp, "Iowa: Tim Albrecht, Brad Anderson, Rob Barron, Jeff Boeyink, Bonnie Campbell.") == []
 
 
 def test_headline_colon_after_a_name_the_tagger_missed(nlp):

@@ -114,6 +114,7 @@ def _shift(annotation: Annotation, offset: int) -> Annotation:
             for name in _QUOTE_OFFSETS:
                 if getattr(quote, name) is not None:
                     setattr(quote, name, getattr(quote, name) + offset)
+            quote.pieces = [(s + offset, e + offset) for s, e in quote.pieces]
     return annotation
 
 

@@ -180,7 +180,8 @@ def score(articles, predictions, kind: str = "all") -> QuoteScores:
         predicted = [q for q in all_predicted if kind == "all" or _kind_of(q) == kind]
         n_pred += len(predicted)
         n_gold += len(gold)
-        pred_tokens = [_tokens(text, [(q.start_char, q.end_char)]) for q in predicted]
+        # a quotation interrupted by its attribution is its pieces, as its quote_text is
+        pred_tokens = [_tokens(text, getattr(q, "pieces", None) or [(q.start_char, q.end_char)]) for q in predicted]
         gold_tokens = [_tokens(text, g.content) for g in gold]
         pairs = []
         for i, p in enumerate(pred_tokens):

@@ -391,6 +391,8 @@ _LINE_LABELS = {
     "contact",
     "email",
     "follow",
+    "contributing",
+    "breaking",
     "disclaimer",
     "transcript",
     "warning",
@@ -411,6 +413,13 @@ def _name_shaped(words: list[str]) -> bool:
     )
 
 
+def _is_name_list(line: str) -> bool:
+    """ "Tim Albrecht, Brad Anderson, Rob Barron, ...": a list of names (a credit line, a
+    panel's members) is what follows a label, not what someone said."""
+    words = line.split()
+    return line.count(",") >= 2 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+
+
 def _colon_lines(doc, text: str) -> list[_Attribution]:
     """Headline style: a line 'Trump: We will build the wall' or 'Poll: Clinton leads'
     attributes the rest of the line to the name before the colon."""
@@ -421,8 +430,10 @@ def _colon_lines(doc, text: str) -> list[_Attribution]:
         words = prefix.split()
         if len(words) > 5 or not prefix[:1].isupper() or any(ch.isdigit() for ch in prefix):
             continue
+        if any(w.lower().strip(".,") in _LINE_LABELS for w in words):  # "Follow AWR Hawkins:", "Contributing:"
+            continue
         start, end = _strip(text, line.start(2), line.end(2))
-        if len(text[start:end].split()) < 3:
+        if len(text[start:end].split()) < 3 or _is_name_list(text[start:end]):
             continue
         speaker = doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
         colon = doc.char_span(line.end(1), start, alignment_mode="contract")

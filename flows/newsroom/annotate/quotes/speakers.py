@@ -139,6 +139,7 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
                 speaker_affiliation=affiliation,
                 speaker_resolved_start=p_start,
                 speaker_resolved_end=p_end,
+                pieces=[tuple(part) for part in attribution.parts] if len(attribution.parts) > 1 else [],
             )
         )
     return quotes
