@@ -70,7 +70,7 @@ create table if not exists landing.place_mentions (
     mention_text varchar not null,
     role varchar not null,             -- mention | dateline
     place_id bigint,                   -- GeoNames id
-    status varchar not null,           -- resolved | ambiguous | not_in_gazetteer
+    status varchar not null,           -- resolved | ambiguous | not_in_gazetteer | person_name
     candidate_count integer not null,  -- gazetteer places with this name
     primary key (article_id, start_char, role)
 );

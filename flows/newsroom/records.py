@@ -156,7 +156,7 @@ class PlaceMention:
     mention_text: str
     role: str  # mention | dateline
     place: Place | None  # None: unresolved, for `status`
-    status: str  # resolved | ambiguous | not_in_gazetteer
+    status: str  # resolved | ambiguous | not_in_gazetteer | person_name
     candidate_count: int = 0
 
     @property

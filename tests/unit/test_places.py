@@ -114,3 +114,16 @@ def test_a_failure_resolving_places_costs_the_article_its_places_only(monkeypatc
     healthy = Annotation("b", [Mention(13, 18, "Seoul", "GPE")], [])
     (seoul,) = pipeline._places(Article("b", "b", "b", "txt", text.replace("POISON-PLACES", "")), healthy)
     assert seoul.place.name == "Seoul" and healthy.flags == []
+
+
+def test_the_last_name_of_a_person_the_article_names_is_no_place():
+    text = "Alaska Gov. Sarah Palin spoke at the church. Palin said the fire was set."
+    palin = text.index("Palin", text.index("church"))
+    mentions = [
+        Mention(0, 6, "Alaska", "GPE"),
+        Mention(text.index("Sarah"), text.index(" spoke"), "Sarah Palin", "PERSON"),
+        Mention(palin, palin + 5, "Palin", "GPE"),  # spaCy's mistake
+    ]
+    found = {p.mention_text: p for p in resolve_places(Article("a", "a", "a", "txt", text), mentions)}
+    assert found["Palin"].place is None and found["Palin"].status == "person_name"
+    assert found["Alaska"].place.feature == "admin1"

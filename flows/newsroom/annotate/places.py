@@ -18,7 +18,7 @@ A name with several candidates is decided by one stated precedence (see `choose`
 A city's alternate names count only where no place has the name as its main name
 ("Philadelphia" is also Amman's ancient name).
 A name with no candidate is unresolved as `not_in_gazetteer` ("Gulf Coast", a town under
-15,000 people).
+15,000 people), and the last name of a person the article names in full as `person_name`.
 """
 
 from __future__ import annotations
@@ -226,7 +226,8 @@ def resolve_places(article: Article, mentions: list[Mention], gaz: Gazetteer | N
     gaz = gaz or gazetteer()
     spans = [(m.start_char, m.end_char, m.mention_text, "mention") for m in mentions if m.label in PLACE_LABELS]
     spans += _dateline_spans(article)
-    found = {span: gaz.candidates(span[2]) for span in spans}
+    surnames = _surnames(mentions)
+    found = {span: [] if span[2] in surnames else gaz.candidates(span[2]) for span in spans}
     countries, states = set(), set()
     region = _dateline_region(article)
     if region in AP_STATES:
@@ -243,8 +244,17 @@ def resolve_places(article: Article, mentions: list[Mention], gaz: Gazetteer | N
     resolved = []
     for span, candidates in found.items():
         place, status = choose(candidates, countries, states, gaz.capitals)
+        if span[2] in surnames:
+            status = "person_name"
         resolved.append(PlaceMention(*span, place=place, status=status, candidate_count=len(candidates)))
     return resolved
+
+
+def _surnames(mentions: list[Mention]) -> set[str]:
+    """The last names of the people an article names in full: spaCy tags a bare "Palin" or
+    "Jordan" (Eddie Jordan) as a place now and then (on all 462 ECB+ articles, 49 such
+    mentions resolved to a town or country, none of them a place)."""
+    return {m.mention_text.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.mention_text.strip()}
 
 
 def _dateline_spans(article: Article) -> list[tuple[int, int, str, str]]:
