@@ -10,6 +10,15 @@ stories as (
     select * from {{ ref('stg_story_members') }}
 ),
 
+-- the place of reporting: the dateline's city, resolved (see place_mentions)
+reporting_places as (
+    select
+        article_id,
+        place_id as dateline_place_id
+    from {{ ref('stg_place_mentions') }}
+    where mention_role = 'dateline'
+),
+
 final as (
     select
         articles.article_id,
@@ -23,6 +32,7 @@ final as (
         articles.wire_agency,
         articles.byline,
         articles.dateline,
+        reporting_places.dateline_place_id,
         articles.body_text,
         articles.word_count,
         stories.story_id,
@@ -39,6 +49,7 @@ final as (
     from articles
     left join lineage using (article_id)
     left join stories using (article_id)
+    left join reporting_places using (article_id)
 )
 
 select * from final
