@@ -46,6 +46,13 @@ def test_the_capital_before_the_state_and_the_dominant_city_before_its_namesakes
     found = places_of("Officials in Washington and Paris spoke.", ["Washington", "Paris"])
     assert found[("Washington", "mention")].place_id == WASHINGTON_DC
     assert found[("Paris", "mention")].place.country_code == "FR"
+    # whatever else the article names: the climate deal of Paris in a story about Texas and Illinois
+    found = places_of(
+        "Texas and Illinois officials in Washington criticized the Paris deal.",
+        ["Texas", "Illinois", "Washington", "Paris"],
+    )
+    assert found[("Washington", "mention")].place_id == WASHINGTON_DC
+    assert found[("Paris", "mention")].place.country_code == "FR"
 
 
 def test_names_no_context_decides_and_names_of_no_place_stay_unresolved_with_a_reason():

