@@ -442,11 +442,11 @@ class _Batches:
         with self.report.stage("annotate", fault=False):
             annotations = future.result() if future is not None else []
             self.annotated.update(len(articles))
-            articles, annotations, ledger, failed = _without_failed(articles, annotations, ledger)
-            self.pending += failed
-        with self.report.stage("places", fault=False):
+        with self.report.stage("places", fault=False):  # before the flags go on the articles
             for article, annotation in zip(articles, annotations, strict=True):
                 annotation.places = _places(article, annotation)
+        articles, annotations, ledger, failed = _without_failed(articles, annotations, ledger)
+        self.pending += failed
         with self.report.stage("load", fault=False):
             rejections, self.pending = self.pending, []
             ledger, self.pending_ledger = self.pending_ledger + ledger, []

@@ -20,9 +20,11 @@ POISONED = {  # marker in the article -> the reason its rejection must carry
 }
 FAULTS = (
     "extract:raise=POISON-EXTRACT,annotate:raise=POISON-ANNOTATE,annotate:crash=POISON-SPACY,"
-    "annotate:stall=POISON-STALL,load:raise=POISON-LOAD"
+    "annotate:stall=POISON-STALL,load:raise=POISON-LOAD,places:raise=PLACES-FAIL"
 )
 GOOD = 65  # with the five poisoned, 70 new articles: annotated on the worker processes (>= 64)
+# one of the good ones fails to have its places resolved: it loads all the same, flagged
+PLACES_FAIL = "PLACES-FAIL"
 
 
 def test_a_failing_article_at_each_stage_is_rejected_alone(prefect_harness, tmp_path, monkeypatch):
@@ -35,7 +37,8 @@ def test_a_failing_article_at_each_stage_is_rejected_alone(prefect_harness, tmp_
     inbox, warehouse = tmp_path / "inbox", tmp_path / "news.duckdb"
     inbox.mkdir()
     for i in range(GOOD):
-        (inbox / f"good-{i:02d}.txt").write_text(STORY.replace(LEAD, f"{LEAD} (edition {i})", 1))
+        edition = PLACES_FAIL if i == 0 else str(i)
+        (inbox / f"good-{i:02d}.txt").write_text(STORY.replace(LEAD, f"{LEAD} (edition {edition})", 1))
     for marker in POISONED:
         (inbox / f"{marker.lower()}.txt").write_text(STORY.replace(LEAD, f"{LEAD} (edition {marker})", 1))
 
@@ -63,5 +66,11 @@ def test_a_failing_article_at_each_stage_is_rejected_alone(prefect_harness, tmp_
         assert con.execute("select count(distinct article_id) from landing.entity_mentions").fetchone() == (GOOD,)
         loaded = con.execute("select count(*) from ops.input_files where status = 'loaded'").fetchone()[0]
         assert loaded == GOOD
+        flagged = con.execute(f"""select a.quality_flags, count(p.article_id) from marts.articles a
+                                  left join marts.place_mentions p using (article_id)
+                                  where a.body_text like '%{PLACES_FAIL}%' group by all""").fetchall()
+        assert flagged == [(["places_failed:InjectedFault"], 0)], flagged
+        placed = con.execute("select count(distinct article_id) from marts.place_mentions").fetchone()[0]
+        assert placed == GOOD - 1
     finally:
         con.close()
