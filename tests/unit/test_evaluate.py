@@ -207,3 +207,28 @@ def test_a_quotation_interrupted_by_its_attribution_is_scored_on_its_pieces():
     assert quotes.score([("a", text, gold)], [[joined]]).exact.f1 == 0.0  # the attribution between counted in
     joined.pieces = pieces
     assert quotes.score([("a", text, gold)], [[joined]]).exact.f1 == pytest.approx(1.0)
+
+
+def test_places_command_scores_a_labelled_sample_through_the_product(tmp_path, capsys):
+    from newsroom.evaluate import places
+
+    texts = {
+        "1_1ecb.xml": "Leaders from France met in Paris on Monday to discuss the new trade agreement.",
+        "2_1ecb.xml": "Fire crews in Springfield worked through the night to save the old mill.",
+    }
+    (tmp_path / "ecb.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in texts.items()))
+    rows = [
+        ("1_1ecb.xml", "France", "3017382"),
+        ("1_1ecb.xml", "Paris", "2988507"),
+        ("2_1ecb.xml", "Springfield", "4250542"),  # Illinois' capital, but nothing in the text says which
+    ]
+    lines = ["# a comment line", "article\tstart\tend\tmention\ttruth"]
+    for article, name, truth in rows:
+        start = texts[article].index(name)
+        lines.append(f"{article}\t{start}\t{start + len(name)}\t{name}\t{truth}")
+    (tmp_path / "sample.tsv").write_text("\n".join(lines) + "\n")
+    figures = places.run(tmp_path / "ecb.jsonl", tmp_path / "sample.tsv")
+    out = capsys.readouterr().out
+    assert "Places on 3 labelled mentions of 2 ECB+ articles" in out and "odd topics" in out
+    assert figures["accuracy"] == pytest.approx(1.0) and figures["unresolved"] == pytest.approx(1 / 3)
+    assert figures["odd_unresolved"] == 0.0 and figures["even_unresolved"] == pytest.approx(1.0)
