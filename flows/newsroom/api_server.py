@@ -26,6 +26,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from .processes import stop
+
 USED = "server.used"  # touched by each CLI run that reports to the server, at its start and end
 KEEP = "server.keep"  # written by `make serve`: a served deployment keeps the server up
 PID = "server.pid"
@@ -62,16 +64,6 @@ def busy(api: str) -> bool:
         return True
 
 
-def _stop(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        child.terminate()
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-
-
 def _forget_pid(home: Path) -> None:
     path = home / PID
     try:
@@ -91,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     child = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(args.port)])
 
     def on_term(signum, frame):  # `make stop` signals the whole process group; wait for the child
-        _stop(child)
+        stop(child)
         _forget_pid(args.home)
         sys.exit(0)
 
@@ -105,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if not idle or (args.home / KEEP).exists() or idle_seconds(args.home, started) < idle or busy(api):
             continue
         print(f"newsroom: no run has used this server for {args.idle_minutes:g} minutes: stopping it", flush=True)
-        _stop(child)
+        stop(child)
         _forget_pid(args.home)
         return 0
     _forget_pid(args.home)

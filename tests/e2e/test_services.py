@@ -15,9 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsroom.processes import stop
+
 from conftest import ROOT, SAMPLE
 from news_site import Site, small_build, small_sources_toml
-from services import BIN, chromium, free_port, listening_addresses, stop, wait_for_http, wait_for_text
+from services import BIN, chromium, free_port, listening_addresses, wait_for_http, wait_for_text
 
 pytestmark = pytest.mark.timeout(1200)
 

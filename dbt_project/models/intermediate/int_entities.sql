@@ -1,8 +1,6 @@
 -- One row per entity: its name, its type by majority vote of its mentions, and every
 -- way the news wrote it.
-with mentions as (
-    select * from {{ ref('int_entity_mentions') }}
-),
+with mentions as (select * from {{ ref('int_entity_mentions') }}),
 
 type_votes as (
     select

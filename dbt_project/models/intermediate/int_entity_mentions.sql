@@ -1,12 +1,8 @@
 -- Entity mentions with one canonical name across each story: a person named by one word
 -- takes the full name the story gives them (int_story_person_names).
-with mentions as (
-    select * from {{ ref('stg_entity_mentions') }}
-),
+with mentions as (select * from {{ ref('stg_entity_mentions') }}),
 
-full_names as (
-    select * from {{ ref('int_story_person_names') }}
-),
+full_names as (select * from {{ ref('int_story_person_names') }}),
 
 resolved as (
     select

@@ -1,7 +1,5 @@
 -- Why two articles were linked: the evidence behind copies, rewrites and shared stories.
-with links as (
-    select * from {{ ref('stg_article_links') }}
-),
+with links as (select * from {{ ref('stg_article_links') }}),
 
 final as (
     select

@@ -1,14 +1,8 @@
-with articles as (
-    select * from {{ ref('stg_articles') }}
-),
+with articles as (select * from {{ ref('stg_articles') }}),
 
-lineage as (
-    select * from {{ ref('int_article_lineage') }}
-),
+lineage as (select * from {{ ref('int_article_lineage') }}),
 
-stories as (
-    select * from {{ ref('stg_story_members') }}
-),
+stories as (select * from {{ ref('stg_story_members') }}),
 
 -- the place of reporting: the dateline's city, resolved (see place_mentions)
 reporting_places as (

@@ -1,6 +1,4 @@
-with entities as (
-    select * from {{ ref('int_entities') }}
-),
+with entities as (select * from {{ ref('int_entities') }}),
 
 mentions as (
     select

@@ -1,6 +1,4 @@
-with mentions as (
-    select * from {{ ref('int_entity_mentions') }}
-),
+with mentions as (select * from {{ ref('int_entity_mentions') }}),
 
 final as (
     select

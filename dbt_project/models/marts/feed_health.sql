@@ -2,13 +2,9 @@
 -- its pages became. A view, so that it is current as soon as `newsroom collect` has run.
 {{ config(materialized='view') }}
 
-with feeds as (
-    select * from {{ ref('stg_feeds') }}
-),
+with feeds as (select * from {{ ref('stg_feeds') }}),
 
-fetches as (
-    select * from {{ ref('stg_fetches') }}
-),
+fetches as (select * from {{ ref('stg_fetches') }}),
 
 pages as (
     select

@@ -1,11 +1,7 @@
 -- One row per span of an article that names a place, resolved or not (and why not).
-with place_mentions as (
-    select * from {{ ref('stg_place_mentions') }}
-),
+with place_mentions as (select * from {{ ref('stg_place_mentions') }}),
 
-articles as (
-    select article_id from {{ ref('articles') }}
-),
+articles as (select article_id from {{ ref('articles') }}),
 
 final as (
     select

@@ -1,7 +1,5 @@
 -- One row per GeoNames place the articles name, with how often and under which names.
-with places as (
-    select * from {{ ref('stg_places') }}
-),
+with places as (select * from {{ ref('stg_places') }}),
 
 mentions as (
     select * from {{ ref('place_mentions') }}

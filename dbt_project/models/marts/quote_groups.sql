@@ -1,8 +1,6 @@
 -- One row per quotation as the warehouse carries it: the same words (case, punctuation and
 -- quote marks folded) in several articles, who carried them first and how widely.
-with quotes as (
-    select * from {{ ref('quotes') }}
-),
+with quotes as (select * from {{ ref('quotes') }}),
 
 articles as (
     select

@@ -1,14 +1,8 @@
-with quotes as (
-    select * from {{ ref('stg_quotes') }}
-),
+with quotes as (select * from {{ ref('stg_quotes') }}),
 
-full_names as (
-    select * from {{ ref('int_story_person_names') }}
-),
+full_names as (select * from {{ ref('int_story_person_names') }}),
 
-entities as (
-    select entity_id from {{ ref('int_entities') }}
-),
+entities as (select entity_id from {{ ref('int_entities') }}),
 
 -- a speaker named by one word is the person their story names in full, as in entity mentions
 speakers as (

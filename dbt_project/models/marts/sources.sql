@@ -1,7 +1,5 @@
 -- Who publishes (outlets) and whose copy they carry (wire agencies).
-with articles as (
-    select * from {{ ref('articles') }}
-),
+with articles as (select * from {{ ref('articles') }}),
 
 credits as (
     select

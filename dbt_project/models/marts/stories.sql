@@ -1,7 +1,5 @@
 -- One row per story: the articles about one event, with who covered it and who was first.
-with articles as (
-    select * from {{ ref('articles') }}
-),
+with articles as (select * from {{ ref('articles') }}),
 
 mentions as (
     select

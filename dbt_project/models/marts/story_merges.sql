@@ -1,6 +1,4 @@
-with story_merges as (
-    select * from {{ ref('stg_story_merges') }}
-)
+with story_merges as (select * from {{ ref('stg_story_merges') }})
 
 select
     merged_story_id,

@@ -15,9 +15,7 @@ mentions as (
     where place_id is not null
 ),
 
-places as (
-    select * from {{ ref('places') }}
-),
+places as (select * from {{ ref('places') }}),
 
 story_size as (
     select

@@ -1,6 +1,4 @@
-with source as (
-    select * from {{ source('landing', 'entity_mentions') }}
-),
+with source as (select * from {{ source('landing', 'entity_mentions') }}),
 
 keyed as (
     select

@@ -1,6 +1,4 @@
-with source as (
-    select * from {{ source('landing', 'place_mentions') }}
-),
+with source as (select * from {{ source('landing', 'place_mentions') }}),
 
 renamed as (
     select

@@ -1,6 +1,4 @@
-with source as (
-    select * from {{ source('landing', 'places') }}
-),
+with source as (select * from {{ source('landing', 'places') }}),
 
 renamed as (
     select

@@ -3,9 +3,7 @@
     trim(regexp_replace(regexp_replace(lower(replace(quote_text, '’', '''')), '[^a-z0-9'' ]+', ' ', 'g'), '\s+', ' ', 'g'))
 {%- endset -%}
 
-with source as (
-    select * from {{ source('landing', 'quotes') }}
-),
+with source as (select * from {{ source('landing', 'quotes') }}),
 
 keyed as (
     select

@@ -1,6 +1,4 @@
-with source as (
-    select * from {{ source('landing', 'story_merges') }}
-)
+with source as (select * from {{ source('landing', 'story_merges') }})
 
 select
     merged_story_id,
