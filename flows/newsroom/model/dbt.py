@@ -19,6 +19,10 @@ from pathlib import Path
 from ..config import DBT_DIR, DBT_TARGET_DIR
 from ..processes import die_with_parent
 
+# dbt's log folder, inside the build's target folder: one a warehouse, overwritten by its
+# next build (a temporary folder a build was left behind in /tmp by every killed run).
+LOGS = "logs"
+
 
 class DbtBuildError(RuntimeError):
     pass
@@ -100,10 +104,9 @@ class PrewarmedBuild:
     def __init__(self, warehouse: Path):
         self.warehouse, self.target = Path(warehouse), target_path(warehouse)
         self.target.mkdir(parents=True, exist_ok=True)
-        self._logs = tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-")
         self._output = tempfile.TemporaryFile(mode="w+")  # not a pipe: nothing can fill and block it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "newsroom.model.prewarmed", str(self.target), self._logs.name],
+            [sys.executable, "-m", "newsroom.model.prewarmed", str(self.target), str(self.target / LOGS)],
             stdin=subprocess.PIPE,
             stdout=self._output,
             stderr=subprocess.STDOUT,
@@ -134,7 +137,6 @@ class PrewarmedBuild:
             self.process.kill()
             self.process.wait()
         self._output.close()
-        self._logs.cleanup()
 
 
 def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None) -> DbtResult:
@@ -147,8 +149,7 @@ def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None) -> DbtResult
     if prewarmed is not None and prewarmed.ready_for(warehouse):
         completed = prewarmed.build()
     else:
-        with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
-            completed = run_dbt(["build", "--log-path", logs], warehouse, target)
+        completed = run_dbt(["build", "--log-path", str(target / LOGS)], warehouse, target)
     if not results_file.exists():
         raise DbtBuildError(
             f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
@@ -180,8 +181,7 @@ def generate_docs(warehouse: Path) -> Path:
     copy = site / Path(warehouse).name
     shutil.copyfile(warehouse, copy)
     try:
-        with tempfile.TemporaryDirectory(prefix="newsroom-dbt-logs-") as logs:
-            completed = run_dbt(["docs", "generate", "--log-path", logs], copy, site)
+        completed = run_dbt(["docs", "generate", "--log-path", str(site / LOGS)], copy, site)
     finally:
         copy.unlink(missing_ok=True)
     if completed.returncode != 0 or not (site / "catalog.json").exists():
