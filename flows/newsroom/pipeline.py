@@ -33,6 +33,7 @@ from . import workers
 from .annotate import places
 from .cluster.features import text_features
 from .cluster.stage import REOPEN_WINDOW, cluster
+from .cluster.stage import prewarm as prewarm_clustering
 from .collect.sources import SourcesError
 from .config import Settings
 from .extract.article import build_article
@@ -426,6 +427,7 @@ class _Batches:
         if self.dbt is None:  # the marts will need building: dbt imports and parses meanwhile
             self.dbt = dbt.PrewarmedBuild(self.work)
             places.prewarm()  # and the gazetteer builds (~1.5 s) while the first batch is annotated
+            prewarm_clustering()  # and clustering's libraries are imported
         with self.report.stage("extract"):
             articles, rejections = extract_batch(quote(fresh), self.today)
         self.pending += rejections
