@@ -60,6 +60,26 @@ def test_end_marker_stops_the_story_even_before_long_paragraphs():
     assert body.split("\n\n") == PARAGRAPHS[:3]
 
 
+@pytest.mark.parametrize("header", ["Have your say", "Comments", None])
+def test_readers_comments_after_the_story_are_not_the_story(header):
+    """A 2008 page scraped with its comment thread: a comment's signature line ("Posted by
+    ... on <date>", "Report this comment") ends the story, and so does "Have your say"; with
+    no header at all the comment before the first signature still reads as story."""
+    comments = [
+        "What a marvellous decision by the council, and about time too, because the old routes never reached the estates.",
+        "Posted by Idealist on January 10, 2008 5:58 PM",
+        "Report this comment",
+        "Twelve routes will not be enough for a city of this size, and the fares will rise again next year, you watch.",
+        "Posted by: tc | Jan 10, 2008 6:02:53 PM",
+    ]
+    page = "\n".join(FURNITURE + PARAGRAPHS + ([header] if header else []) + comments)
+    paragraphs = extract_body(page).body.split("\n\n")
+    assert paragraphs[:4] == PARAGRAPHS
+    assert not any("fares will rise" in p for p in paragraphs)  # after the first signature
+    if header == "Have your say":
+        assert paragraphs == PARAGRAPHS
+
+
 def test_link_boxes_and_ads_inside_the_story_do_not_cut_it():
     page = "\n".join(
         FURNITURE

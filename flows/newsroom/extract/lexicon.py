@@ -13,12 +13,26 @@ END_OF_STORY = re.compile(
       | (?:view|show|read|load|see)\ (?:all\ |the\ )?(?:\d+\ )?comments?
       | (?:top\ rated|most\ recent|latest|reader)\ comments?
       | join\ the\ (?:conversation|discussion)
+      | have\ your\ say
+      | comments\ (?:have\ )?(?:now\ )?(?:been\ )?closed\b.*
       | about\ (?!the\ (?:plan|case|study)\b)[\w.&'’ -]{2,40}
       | leave\ a\ (?:comment|reply)
       | about\ the\ authors?
       | (?:first|last)\ published\b.*
       | (?:©|\(c\)|copyright\b).*
       | all\ rights\ reserved.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A reader comment's signature ("Posted by: tc on December 30, 2007 09:29 PM", "Posted by
+# Idealist on January 10, 2008 5:58 PM", "Report this comment"): where one stands, the
+# comments have begun, and the story is over.
+COMMENT_SIGNATURE = re.compile(
+    r"""^(?:
+        posted\ by:?\ .{1,80}?\b(?:\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?|(?:19|20)\d\d)\b.{0,30}
+      | \[?(?:.{0,40}\ )?report\ (?:this\ )?(?:comment|abuse|post)\.?\]?
+      | comment\ (?:no\.?|\#)\ ?\d+
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

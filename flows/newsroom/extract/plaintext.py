@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import CAPTION, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER, is_boilerplate
+from .lexicon import CAPTION, COMMENT_SIGNATURE, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER, is_boilerplate
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -96,7 +96,7 @@ def classify(blocks: list[Block]) -> None:
 def _kind_and_score(text: str, words: int) -> tuple[str, float]:
     """One block's kind and score, from its shape alone."""
     terminal = bool(_TERMINAL.search(text))
-    if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
+    if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text) or COMMENT_SIGNATURE.match(text):
         return "end", -50.0
     elif words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>")):
         # dropped, but barely held against the region: stories continue after these
