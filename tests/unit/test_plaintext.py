@@ -80,6 +80,21 @@ def test_readers_comments_after_the_story_are_not_the_story(header):
         assert paragraphs == PARAGRAPHS
 
 
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "Comments are now closed for this story",
+        "add new comment",
+        "Comment viewing options",
+        "Distributed by Internet Broadcasting. This material may not be published, broadcast, rewritten or redistributed.",
+    ],
+)
+def test_comment_systems_and_wire_notices_end_the_story(marker):
+    reply = "I could not agree more with the council, and I have said so at every meeting since the routes were cut in 2005."
+    page = "\n".join(PARAGRAPHS + [marker, "Stephen B", reply, reply.replace("2005", "2006")])
+    assert extract_body(page).body.split("\n\n") == PARAGRAPHS
+
+
 def test_link_boxes_and_ads_inside_the_story_do_not_cut_it():
     page = "\n".join(
         FURNITURE

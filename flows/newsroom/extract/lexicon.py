@@ -14,9 +14,11 @@ END_OF_STORY = re.compile(
       | (?:top\ rated|most\ recent|latest|reader)\ comments?
       | join\ the\ (?:conversation|discussion)
       | have\ your\ say
-      | comments\ (?:have\ )?(?:now\ )?(?:been\ )?closed\b.*
+      | comment(?:s|ing)?\b.{0,25}\bclosed\b.{0,40}
       | about\ (?!the\ (?:plan|case|study)\b)[\w.&'’ -]{2,40}
-      | leave\ a\ (?:comment|reply)
+      | (?:leave\ a|add\ (?:a\ )?new|post\ (?:a\ )?new)\ (?:comment|reply)
+      | comment\ viewing\ options
+      | .{0,80}\bmay\ not\ be\ published,?\ broadcast,?\ rewritten\b.*
       | about\ the\ authors?
       | (?:first|last)\ published\b.*
       | (?:©|\(c\)|copyright\b).*
