@@ -95,6 +95,26 @@ def test_comment_systems_and_wire_notices_end_the_story(marker):
     assert extract_body(page).body.split("\n\n") == PARAGRAPHS
 
 
+def test_a_list_of_headlines_with_their_teasers_is_not_the_story():
+    teasers = []
+    for n, topic in enumerate(["bike sharing", "the marathon", "the golf course", "the new mayor"]):
+        teasers += [f"Story {n} on {topic}", f"A former club president is making waves with {topic} in the city."]
+    page = "\n".join(FURNITURE + PARAGRAPHS + ["More Headlines"] + teasers)
+    assert extract_body(page).body.split("\n\n") == PARAGRAPHS
+
+
+def test_subheadings_over_long_paragraphs_stay_in_the_story():
+    page = "\n".join(["Routes", PARAGRAPHS[0], "Costs", PARAGRAPHS[1], "Fares", PARAGRAPHS[2], "Next", PARAGRAPHS[3]])
+    assert extract_body(page).body.split("\n\n")[1:] == [
+        "Costs",
+        PARAGRAPHS[1],
+        "Fares",
+        PARAGRAPHS[2],
+        "Next",
+        PARAGRAPHS[3],
+    ]
+
+
 def test_link_boxes_and_ads_inside_the_story_do_not_cut_it():
     page = "\n".join(
         FURNITURE

@@ -91,6 +91,7 @@ def classify(blocks: list[Block]) -> None:
     _discount_after_end(blocks)
     _link_box_lines(blocks)
     _headline_runs(blocks)
+    _teaser_runs(blocks)
 
 
 def _kind_and_score(text: str, words: int) -> tuple[str, float]:
@@ -161,6 +162,29 @@ def _headline_runs(blocks: list[Block]) -> None:
             for member in run:
                 member.kind, member.score = "furniture", LINK_LIST_LINE
         run = []
+
+
+TEASER_WORDS = 20  # a teaser under a headline is one short sentence; a paragraph under a subheading runs longer
+TEASER_PAIRS = 3
+
+
+def _teaser_runs(blocks: list[Block]) -> None:
+    # Headline, one-sentence teaser, headline, teaser...: a list of other stories ("More
+    # headlines", "Recent articles"), whose teasers score as prose one by one.
+    pairs: list[tuple[Block, Block]] = []
+    i = 0
+    while i <= len(blocks):
+        pair = blocks[i : i + 2] if i + 1 < len(blocks) else []
+        if pair and pair[0].kind in ("headline", "short") and pair[1].kind == "prose" and pair[1].words < TEASER_WORDS:
+            pairs.append((pair[0], pair[1]))
+            i += 2
+            continue
+        if len(pairs) >= TEASER_PAIRS:
+            for headline, teaser in pairs:
+                for member in (headline, teaser):
+                    member.kind, member.score = "furniture", LINK_LIST_LINE
+        pairs = []
+        i += 1
 
 
 def is_furniture(text: str, words: int, terminal: bool) -> bool:
