@@ -9,7 +9,7 @@ import pytest
 
 from newsroom.extract import metadata
 from newsroom.extract.article import build_article
-from newsroom.extract.plaintext import extract_body
+from newsroom.extract.plaintext import extract_body, tidy_body
 from newsroom.records import Article, RawDocument, Rejection
 
 from conftest import SEED_FURNITURE, SEED_ORIGINAL, SEED_REWRITE, read_seed
@@ -113,6 +113,13 @@ def test_subheadings_over_long_paragraphs_stay_in_the_story():
         "Next",
         PARAGRAPHS[3],
     ]
+
+
+def test_a_comment_signature_ends_a_body_another_extractor_found():
+    """trafilatura's body of an HTML page, tidied: from a comment's signature on, nothing is story."""
+    comment = "Twelve routes will not be enough for a city of this size, and the fares will rise again, you watch."
+    body = "\n\n".join(PARAGRAPHS + ["Posted by Idealist on January 10, 2008 5:58 PM", comment])
+    assert tidy_body(body).split("\n\n") == PARAGRAPHS
 
 
 def test_link_boxes_and_ads_inside_the_story_do_not_cut_it():

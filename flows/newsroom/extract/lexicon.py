@@ -39,6 +39,13 @@ COMMENT_SIGNATURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+
+def is_end_of_story(text: str) -> bool:
+    """The line ends the story: an end marker (trailing dots and colons aside) or a reader
+    comment's signature."""
+    return bool(END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text) or COMMENT_SIGNATURE.match(text))
+
+
 # Printed in the middle of stories as often as after them: skipped, but not an end.
 INLINE_FURNITURE = re.compile(
     r"""^(?:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import CAPTION, COMMENT_SIGNATURE, CREDIT, END_OF_STORY, INLINE_FURNITURE, LIST_HEADER, is_boilerplate
+from .lexicon import CAPTION, CREDIT, INLINE_FURNITURE, LIST_HEADER, is_boilerplate, is_end_of_story
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -97,7 +97,7 @@ def classify(blocks: list[Block]) -> None:
 def _kind_and_score(text: str, words: int) -> tuple[str, float]:
     """One block's kind and score, from its shape alone."""
     terminal = bool(_TERMINAL.search(text))
-    if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text) or COMMENT_SIGNATURE.match(text):
+    if is_end_of_story(text):
         return "end", -50.0
     elif words < 25 and INLINE_FURNITURE.match(text.strip(" .:|»>")):
         # dropped, but barely held against the region: stories continue after these
@@ -171,20 +171,32 @@ TEASER_PAIRS = 3
 def _teaser_runs(blocks: list[Block]) -> None:
     # Headline, one-sentence teaser, headline, teaser...: a list of other stories ("More
     # headlines", "Recent articles"), whose teasers score as prose one by one.
-    pairs: list[tuple[Block, Block]] = []
+    run: list[Block] = []
     i = 0
-    while i <= len(blocks):
-        pair = blocks[i : i + 2] if i + 1 < len(blocks) else []
-        if pair and pair[0].kind in ("headline", "short") and pair[1].kind == "prose" and pair[1].words < TEASER_WORDS:
-            pairs.append((pair[0], pair[1]))
+    while i < len(blocks):
+        if _is_teaser_pair(blocks, i):
+            run += blocks[i : i + 2]
             i += 2
             continue
-        if len(pairs) >= TEASER_PAIRS:
-            for headline, teaser in pairs:
-                for member in (headline, teaser):
-                    member.kind, member.score = "furniture", LINK_LIST_LINE
-        pairs = []
+        _drop_teaser_run(run)
+        run = []
         i += 1
+    _drop_teaser_run(run)
+
+
+def _is_teaser_pair(blocks: list[Block], i: int) -> bool:
+    return (
+        i + 1 < len(blocks)
+        and blocks[i].kind in ("headline", "short")
+        and blocks[i + 1].kind == "prose"
+        and blocks[i + 1].words < TEASER_WORDS
+    )
+
+
+def _drop_teaser_run(run: list[Block]) -> None:
+    if len(run) >= 2 * TEASER_PAIRS:
+        for member in run:
+            member.kind, member.score = "furniture", LINK_LIST_LINE
 
 
 def is_furniture(text: str, words: int, terminal: bool) -> bool:
@@ -274,7 +286,7 @@ def tidy_body(body: str, title: str | None = None) -> str:
         text = block.text
         if not kept and folded_title and _fold(text) == folded_title:
             continue
-        if END_OF_STORY.match(text.strip(" .:")) or END_OF_STORY.match(text):
+        if is_end_of_story(text):
             if prose_words >= 80:
                 break
             continue

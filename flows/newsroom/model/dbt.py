@@ -19,8 +19,8 @@ from pathlib import Path
 from ..config import DBT_DIR, DBT_TARGET_DIR
 from ..processes import die_with_parent
 
-# dbt's log folder, inside the build's target folder: one a warehouse, overwritten by its
-# next build (a temporary folder a build was left behind in /tmp by every killed run).
+# dbt's log folder, inside the build's target folder: one per warehouse, overwritten by its
+# next build (a temporary folder was left behind in /tmp by every killed run).
 LOGS = "logs"
 
 
