@@ -126,5 +126,9 @@ create table if not exists landing.article_features (
     shingles uinteger[] not null,
     signature ubigint[] not null
 );
+-- added later: the years a text names and its numbers (cluster/features.py); null on rows
+-- stored before, which the clustering stage computes again
+alter table landing.article_features add column if not exists years_named smallint[];
+alter table landing.article_features add column if not exists event_numbers varchar[];
 -- its predecessor held the signatures alone; the clustering stage recomputes what is missing
 drop table if exists landing.article_signatures;

@@ -169,11 +169,15 @@ class TextFeatures:
     sentence_stems: list[str]  # content stems of each sentence, space-separated, in order
     shingles: np.ndarray  # text.shingles(text): hashed 5-word shingles, sorted, distinct
     signature: np.ndarray  # MinHash (NUM_PERM uint64) of the shingles
+    years: list[int] = field(default_factory=list)  # eventtime.years_mentioned(text), ascending
+    numbers: list[str] = field(default_factory=list)  # text.event_numbers(text), in order
 
     def __eq__(self, other) -> bool:  # arrays compare element-wise: equal when all are
         return (
             isinstance(other, TextFeatures)
             and self.sentence_stems == other.sentence_stems
+            and self.years == other.years
+            and self.numbers == other.numbers
             and np.array_equal(self.shingles, other.shingles)
             and np.array_equal(self.signature, other.signature)
         )
@@ -200,7 +204,8 @@ class WarehouseStories:
 
     new_order: list[str]  # the articles to place, oldest first: new ones and the reopened
     mentions: Iterable[tuple[str, str, str]]  # (article_id, canonical_name, label), by article and position
-    articles: Iterable[tuple]  # (article_id, body_text, published_date, wire_agency, sentence_stems), in load order
+    # (article_id, body_text, published_date, wire_agency, sentence_stems, years, numbers), in load order
+    articles: Iterable[tuple]
     features: Any  # a pyarrow Table of shingles and signature, rows in the order of `articles`
     members: dict[str, str]  # stored article -> its story
     story_age: dict[str, tuple]  # stored story -> (when its first member was assigned,)

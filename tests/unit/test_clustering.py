@@ -211,7 +211,7 @@ def test_years_written_as_dates_outweigh_background_years():
 def test_event_times_conflict_on_dates_apart_or_disjoint_years_and_match_on_a_named_year():
     import numpy as np
 
-    from newsroom.cluster.eventtime import CONFLICT, MATCH, NEUTRAL, EventTimes, group_relation
+    from newsroom.cluster.eventtime import CONFLICT, MATCH, NEUTRAL, EventTimes, group_relation, years_mentioned
 
     texts = [
         "The quake of 2008 ...",
@@ -223,7 +223,7 @@ def test_event_times_conflict_on_dates_apart_or_disjoint_years_and_match_on_a_na
         "No year named ...",
     ]
     published = [None, None, None, None, date(2024, 1, 1), date(2024, 4, 1), date(2024, 1, 20)]
-    times = EventTimes(texts, published)
+    times = EventTimes([years_mentioned(t) for t in texts], published)
     assert times.relation(0, np.array([1, 2, 3])).tolist() == [MATCH, CONFLICT, NEUTRAL]
     assert times.relation(4, np.array([5, 6])).tolist() == [CONFLICT, MATCH]  # dated: 91 and 19 days apart
     # against an undated article, a dated one counts its own year beside those it names
@@ -321,3 +321,63 @@ def test_similarity_is_scaled_down_between_reports_about_different_people():
     for left, right in ((["0", "1"], ["2", "3", "4"]), (["2"], ["0", "4", "1"])):
         by_members = stories._story_link(left, right, model.similarity)
         assert abs(by_members - model.centroid_similarity(model.centroid(left), model.centroid(right))) < 1e-9
+
+
+def test_copy_candidates_are_those_datasketch_lsh_finds():
+    """The banded signature comparison over the stored array finds, for each new article,
+    exactly the articles datasketch's MinHashLSH (same threshold, same bands) returns."""
+    import numpy as np
+    import pyarrow as pa
+    from datasketch import MinHash, MinHashLSH
+
+    from newsroom.cluster.features import NUM_PERM, _prototype, text_features
+    from newsroom.cluster.stage import COPY_LSH_THRESHOLD, StoredFeatures, _copy_candidates
+
+    half = ORIGINAL[: len(ORIGINAL) // 2]
+    texts = [ORIGINAL, REWRITE, UNRELATED, half, half + " A late paragraph.", UNRELATED.replace("bus", "tram"), ""]
+    features = [text_features(t) for t in texts]
+    ids = [f"a{i}" for i in range(len(texts))]
+    table = pa.table({"shingles": [f.shingles for f in features], "signature": [f.signature for f in features]})
+    stored = StoredFeatures(ids, table)
+    lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
+    scheme = _prototype().scheme
+    sketches = {
+        a: MinHash(num_perm=NUM_PERM, hashvalues=f.signature, scheme=scheme) for a, f in zip(ids, features, strict=True)
+    }
+    for article_id, sketch in sketches.items():
+        lsh.insert(article_id, sketch)
+    new = {"a0", "a3", "a5", "a6"}
+    found = _copy_candidates(stored, new)
+    assert found == {a: set(lsh.query(sketches[a])) - {a} for a in new}
+    assert "a4" in found["a3"] and "a2" in found["a5"] and not found["a0"] & {"a2", "a5"}
+    assert np.array_equal(stored.signature("a3"), features[3].signature)
+
+
+def test_features_stored_before_years_and_numbers_are_completed_once(tmp_path):
+    """A warehouse whose feature rows predate the years and numbers columns gets those
+    computed for each such article (found by articles_without_features), in place."""
+    from newsroom.cluster.features import text_features
+    from newsroom.load import stories as stories_store
+    from newsroom.load import warehouse
+
+    con = warehouse.connect(tmp_path / "old.duckdb")
+    warehouse.ensure_schema(con)
+    text = "On March 4, 2009 the quake killed 12 people in 300 homes."
+    con.execute(
+        """insert into landing.articles (article_id, external_id, source_path, input_format, body_text, word_count,
+                                         run_id, loaded_at)
+           values ('a', 'a', 'a.txt', 'txt', ?, 11, 'r', now())""",
+        [text],
+    )
+    warehouse.insert_features(con, [("a", text_features(text))])
+    assert stories_store.articles_without_features(con) == []
+    con.execute("alter table landing.article_features drop column years_named")
+    con.execute("alter table landing.article_features drop column event_numbers")
+    warehouse.ensure_schema(con)  # what every run does first: the columns come back empty
+    assert stories_store.articles_without_features(con) == [("a", text)]
+    warehouse.insert_features(con, [(a, text_features(t)) for a, t in stories_store.articles_without_features(con)])
+    assert con.execute("select article_id, years_named, event_numbers from landing.article_features").fetchall() == [
+        ("a", [2009], ["4", "12", "300"])
+    ]
+    assert stories_store.articles_without_features(con) == []
+    con.close()

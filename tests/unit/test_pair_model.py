@@ -65,7 +65,10 @@ def _state(texts: list[str]):
     return WarehouseStories(
         new_order=ids,
         mentions=[],
-        articles=[(i, t, None, None, f.sentence_stems) for i, t, f in zip(ids, texts, features, strict=True)],
+        articles=[
+            (i, t, None, None, f.sentence_stems, f.years, f.numbers)
+            for i, t, f in zip(ids, texts, features, strict=True)
+        ],
         features=table,
         members={},
         story_age={},

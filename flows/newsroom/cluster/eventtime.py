@@ -62,8 +62,9 @@ class GroupTime:
 
 
 class EventTimes:
-    def __init__(self, texts: list[str], published: list[date | None]):
-        self.years = [years_mentioned(t) | ({d.year} if d else set()) for t, d in zip(texts, published, strict=True)]
+    def __init__(self, years: list[frozenset[int]], published: list[date | None]):
+        """years: each article's years_mentioned (computed where it is annotated)."""
+        self.years = [named | ({d.year} if d else set()) for named, d in zip(years, published, strict=True)]
         self._years = _mask_arrays(self.years)
         self.day = np.array([d.toordinal() if d else 0 for d in published], dtype=np.int64)
 

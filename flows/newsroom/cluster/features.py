@@ -13,14 +13,20 @@ import functools
 import numpy as np
 
 from ..records import TextFeatures
-from ..text import content_stems, sentences, shingles
+from ..text import content_stems, event_numbers, sentences, shingles
+from .eventtime import years_mentioned
 
 NUM_PERM = 128
 
 
 def text_features(text: str) -> TextFeatures:
+    """Everything clustering reads of one text. The years it names and its numbers are here
+    rather than found at clustering time: reading the dates of every stored text was 15.7 s
+    of a 30-article increment's 44.5 s clustering stage at 20k articles (2026-12-03)."""
     hashed = shingles(text)
-    return TextFeatures(sentence_stems(text), hashed, signature(hashed))
+    return TextFeatures(
+        sentence_stems(text), hashed, signature(hashed), sorted(years_mentioned(text)), event_numbers(text)
+    )
 
 
 def sentence_stems(text: str) -> list[str]:
@@ -53,13 +59,3 @@ def signature(values: np.ndarray) -> np.ndarray:
     if len(values):
         minhash.update_batch(values)
     return minhash.hashvalues
-
-
-def minhash(values):
-    """A datasketch MinHash from stored signature values."""
-    from datasketch import MinHash
-
-    prototype = _prototype()
-    return MinHash(
-        num_perm=NUM_PERM, scheme=prototype.scheme, hashvalues=np.asarray(values, dtype=prototype.hashvalues.dtype)
-    )

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..records import ClusterCounts, Clustering, TextFeatures, WarehouseStories
 from . import stories
-from .features import NUM_PERM, minhash
+from .features import NUM_PERM
 from .pair_model import PairModel
 from .similarity import ArticleFeatures, SimilarityModel
 from .syndication import ArticleFacts, compare, profile, source_first
@@ -51,16 +51,26 @@ def _import_libraries() -> None:
 
 
 def _copy_candidates(stored: StoredFeatures, new_ids: set[str]) -> dict[str, set[str]]:
+    """Each new article's copy candidates: the articles whose MinHash signature equals its
+    own on at least one band, as datasketch's MinHashLSH at COPY_LSH_THRESHOLD finds them
+    (its band layout), computed on the stored signature array at once: inserting 20,000
+    signatures one at a time into MinHashLSH was 7.6 s of a 30-article increment (2026-12-03)."""
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
-    new_sigs = {}
-    for article_id in stored.row:
-        sketch = minhash(stored.signature(article_id))
-        lsh.insert(article_id, sketch)
-        if article_id in new_ids:
-            new_sigs[article_id] = sketch
-    return {a: set(lsh.query(m)) - {a} for a, m in new_sigs.items()}
+    layout = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)  # its bands (b) of r values
+    ids, new = np.array(list(stored.row), dtype=object), sorted(new_ids)
+    rows = np.array([stored.row[a] for a in new], dtype=np.int64)
+    found = {a: set() for a in new}
+    for start, end in layout.hashranges:
+        band = np.ascontiguousarray(stored.signatures[:, start:end])
+        _, bucket = np.unique(
+            band.view(np.dtype((np.void, band.itemsize * (end - start)))).ravel(), return_inverse=True
+        )
+        for article_id, row in zip(new, rows, strict=True):
+            found[article_id].update(ids[bucket == bucket[row]])
+    for article_id in new:
+        found[article_id].discard(article_id)
+    return found
 
 
 def _blocking_index(model: SimilarityModel, article_ids: list[str]) -> dict[str, list[str]]:
@@ -160,10 +170,14 @@ def _model(state: WarehouseStories, pair_model=None) -> tuple[dict[str, ArticleF
         pair = (name, label)
         entities[article_id].append(shared.setdefault(pair, pair))
     facts, features = {}, []
-    for order, (article_id, body, published, agency, sentence_stems) in enumerate(state.articles):
+    for order, (article_id, body, published, agency, sentence_stems, years, numbers) in enumerate(state.articles):
         facts[article_id] = ArticleFacts(article_id, published, agency, order)
         sentence_stems = [shared.setdefault(s, s) for s in sentence_stems]
-        features.append(ArticleFeatures(article_id, body, entities.pop(article_id, []), sentence_stems, published))
+        features.append(
+            ArticleFeatures(
+                article_id, body, entities.pop(article_id, []), sentence_stems, published, frozenset(years), numbers
+            )
+        )
     del shared
     stored = StoredFeatures(list(facts), state.features)
     return facts, SimilarityModel(features, pair_model), stored

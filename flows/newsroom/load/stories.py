@@ -60,10 +60,11 @@ def _stored_sources(con: duckdb.DuckDBPyConnection, reopened: frozenset[str]) ->
 
 
 def articles_without_features(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(article_id, body_text) of articles stored without clustering features (loaded by an
-    earlier version, or by a tool that does not annotate)."""
+    """(article_id, body_text) of articles stored without clustering features, or without
+    those added since (loaded by an earlier version, or by a tool that does not annotate)."""
     return con.execute("""select article_id, body_text from landing.articles
-                          where article_id not in (select article_id from landing.article_features)""").fetchall()
+                          where article_id not in (select article_id from landing.article_features
+                                                   where years_named is not null and event_numbers is not null)""").fetchall()
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str):
@@ -95,7 +96,11 @@ def read(con: duckdb.DuckDBPyConnection, new: list[str], window: int = 0) -> War
             con,
             "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index",
         ),
-        articles=_rows(con, f"select article_id, body_text, published_date, wire_agency, sentence_stems {_ORDERED}"),
+        articles=_rows(
+            con,
+            "select article_id, body_text, published_date, wire_agency, sentence_stems, years_named, event_numbers "
+            + _ORDERED,
+        ),
         features=features,
         members=members,
         story_age=story_age,

@@ -190,11 +190,13 @@ def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:
             "sentence_stems": [f.sentence_stems for _, f in rows],
             "shingles": [f.shingles.astype("uint32") for _, f in rows],
             "signature": [f.signature.astype("uint64") for _, f in rows],
+            "years_named": [f.years for _, f in rows],
+            "event_numbers": [f.numbers for _, f in rows],
         },
         schema=table_schema(con, "landing.article_features"),
     )
-    con.execute("""insert into landing.article_features by name select * from batch
-                   where article_id not in (select article_id from landing.article_features)""")
+    # a row stored before the last columns were added is completed (replaced), never doubled
+    con.execute("""insert or replace into landing.article_features by name select * from batch""")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, input_path: str) -> None:
