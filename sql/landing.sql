@@ -120,8 +120,11 @@ create table if not exists landing.story_merges (
 
 -- What clustering needs of each article on its own (cluster/features.py), computed by the
 -- annotation workers and kept, so that a run's clustering stage only compares and assigns.
+-- No primary key: with one, DuckDB's checkpoint after appending 30 rows to 20,000 took
+-- 1.3-1.7 s against 0.02 s without (2026-12-03). load/warehouse.insert_features keeps one
+-- row an article, and dbt's source test checks it.
 create table if not exists landing.article_features (
-    article_id varchar primary key,
+    article_id varchar not null,
     sentence_stems varchar[] not null,
     shingles uinteger[] not null,
     signature ubigint[] not null

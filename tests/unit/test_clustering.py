@@ -381,3 +381,26 @@ def test_features_stored_before_years_and_numbers_are_completed_once(tmp_path):
     ]
     assert stories_store.articles_without_features(con) == []
     con.close()
+
+
+def test_a_keyed_features_table_of_an_older_warehouse_is_rebuilt_unkeyed_with_its_rows(tmp_path):
+    from newsroom.cluster.features import text_features
+    from newsroom.load import warehouse
+
+    con = warehouse.connect(tmp_path / "old.duckdb")
+    con.execute("create schema landing")
+    con.execute("""create table landing.article_features (article_id varchar primary key,
+                   sentence_stems varchar[] not null, shingles uinteger[] not null, signature ubigint[] not null)""")
+    con.execute("insert into landing.article_features values ('a', ['quak kill'], [1, 2], [3])")
+    warehouse.ensure_schema(con)
+    keys = "select count(*) from duckdb_constraints() where table_name = 'article_features' and constraint_type = 'PRIMARY KEY'"
+    assert con.execute(keys).fetchone()[0] == 0
+    assert con.execute("select article_id, sentence_stems, years_named from landing.article_features").fetchall() == [
+        ("a", ["quak kill"], None)
+    ]
+    warehouse.insert_features(con, [("a", text_features("The quake killed 12.")), ("b", text_features("Other."))])
+    assert con.execute("select article_id, event_numbers from landing.article_features order by 1").fetchall() == [
+        ("a", ["12"]),
+        ("b", []),
+    ]
+    con.close()

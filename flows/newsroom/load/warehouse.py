@@ -38,6 +38,21 @@ def opened(path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("landing.sql", "ops.sql"):
         con.execute((SQL_DIR / name).read_text())
+    _drop_features_key(con)
+
+
+def _drop_features_key(con: duckdb.DuckDBPyConnection) -> None:
+    """landing.article_features of a warehouse created before 2026-12-03 has a primary key,
+    which made every run's checkpoint rewrite its index (see sql/landing.sql): rebuilt
+    once without it, in one transaction."""
+    keyed = con.execute("""select count(*) from duckdb_constraints()
+                           where schema_name = 'landing' and table_name = 'article_features'
+                             and constraint_type = 'PRIMARY KEY'""").fetchone()[0]
+    if keyed:
+        with transaction(con):
+            con.execute("create table landing.article_features_rebuilt as select * from landing.article_features")
+            con.execute("drop table landing.article_features")
+            con.execute("alter table landing.article_features_rebuilt rename to article_features")
 
 
 def now() -> datetime:
@@ -195,8 +210,9 @@ def insert_features(con: duckdb.DuckDBPyConnection, rows: list) -> None:
         },
         schema=table_schema(con, "landing.article_features"),
     )
-    # a row stored before the last columns were added is completed (replaced), never doubled
-    con.execute("""insert or replace into landing.article_features by name select * from batch""")
+    # a row stored before the last columns were added is replaced, never doubled
+    con.execute("delete from landing.article_features where article_id in (select article_id from batch)")
+    con.execute("insert into landing.article_features by name select * from batch")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, input_path: str) -> None:
