@@ -133,5 +133,18 @@ create table if not exists landing.article_features (
 -- stored before, which the clustering stage computes again
 alter table landing.article_features add column if not exists years_named smallint[];
 alter table landing.article_features add column if not exists event_numbers varchar[];
+-- and each one's stem counts, as ids of landing.stems: the whole text's and its lead's (first
+-- three sentences), ids ascending (load/warehouse.index_stems; null until it has run)
+alter table landing.article_features add column if not exists stem_ids integer[];
+alter table landing.article_features add column if not exists stem_counts integer[];
+alter table landing.article_features add column if not exists lead_ids integer[];
+alter table landing.article_features add column if not exists lead_counts integer[];
+
+-- Every stem the stored articles use, numbered in order of first arrival: what the stem
+-- counts of article_features refer to, and the vocabulary of clustering's TF-IDF.
+create table if not exists landing.stems (
+    stem varchar not null,
+    stem_id integer not null
+);
 -- its predecessor held the signatures alone; the clustering stage recomputes what is missing
 drop table if exists landing.article_signatures;

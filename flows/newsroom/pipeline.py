@@ -283,6 +283,7 @@ def cluster_warehouse(con, run_id: str) -> ClusterCounts:
     with warehouse.transaction(con):
         missing = stories_store.articles_without_features(con)
         warehouse.insert_features(con, [(article_id, text_features(text)) for article_id, text in missing])
+        warehouse.index_stems(con)  # rows stored before stem counts were kept
         clustering = cluster(stories_store.read(con, new_order, REOPEN_WINDOW))
         stories_store.write(con, clustering, run_id)
     return clustering.counts

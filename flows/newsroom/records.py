@@ -9,10 +9,9 @@ Mentions, Quotes and the TextFeatures clustering compares.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 import numpy as np
 
@@ -197,16 +196,43 @@ class Annotation:
 
 
 @dataclass
+class TermCounts:
+    """How often each article uses each term of one feature block: (row, column, count)
+    triples, columns numbered in the terms' sorted order (as scikit-learn's CountVectorizer
+    numbers them)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    counts: np.ndarray
+    n_rows: int
+
+
+@dataclass
+class Corpus:
+    """Every article clustering compares with, as its similarity model reads them: one row
+    an article, in one order (the warehouse's load order). Built from what the warehouse
+    keeps by load/stories.py without reading any text (at 20k articles their texts and
+    million entity mentions cost seconds to read), or in memory by cluster/similarity.py."""
+
+    ids: list[str]
+    published: list[date | None]
+    agencies: list[str | None]
+    years: list[frozenset[int]]  # TextFeatures.years of each
+    # pair_model.BLOCKS name -> its TermCounts; "lead" (the first sentences) in the text's columns
+    counts: dict[str, TermCounts]
+    protagonists: list[str | None]  # cluster/protagonists.protagonist of each
+    named_words: list[tuple[int, str]]  # (row, word): words of its entity names that are somebody's protagonist
+    signatures: np.ndarray  # rows x NUM_PERM: MinHash of each one's shingles
+    # ids -> {id: (body_text, TextFeatures)} of those asked (the few compared as copies)
+    texts: Callable[[list[str]], dict[str, tuple[str, TextFeatures]]]
+
+
+@dataclass
 class WarehouseStories:
-    """What the clustering stage reads of the warehouse (load/stories.py). Mentions and
-    articles are streamed, a slice of rows at a time: a 20k-article warehouse holds a
-    million entity mentions (about 400 MB as Python tuples at once)."""
+    """What the clustering stage reads of the warehouse (load/stories.py)."""
 
     new_order: list[str]  # the articles to place, oldest first: new ones and the reopened
-    mentions: Iterable[tuple[str, str, str]]  # (article_id, canonical_name, label), by article and position
-    # (article_id, body_text, published_date, wire_agency, sentence_stems, years, numbers), in load order
-    articles: Iterable[tuple]
-    features: Any  # a pyarrow Table of shingles and signature, rows in the order of `articles`
+    corpus: Corpus
     members: dict[str, str]  # stored article -> its story
     story_age: dict[str, tuple]  # stored story -> (when its first member was assigned,)
     reopened: frozenset[str] = frozenset()  # stored articles of new_order, placed again (see cluster/stage.py)

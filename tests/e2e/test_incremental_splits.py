@@ -117,3 +117,54 @@ def test_only_the_open_window_moves_and_merged_ids_stay_retired(corpus, tmp_path
     assert set(stories) == {a.article_id for a in articles}
     assert len(moved_by_run) == 11
     print(f"stored articles moved per run: {moved_by_run}")
+
+
+def test_the_warehouse_corpus_gives_the_model_the_texts_give(corpus, tmp_path):
+    """What clustering reads of the warehouse (stem counts kept at load, entity and number
+    counts and protagonists in SQL) gives the similarity model that the articles' texts and
+    entities give in memory: every block's weights, times and protagonists."""
+    import dataclasses
+
+    import numpy as np
+
+    from newsroom.cluster.features import text_features
+    from newsroom.cluster.similarity import ArticleFeatures, SimilarityModel
+    from newsroom.load import stories as stories_store
+    from newsroom.load import warehouse
+
+    articles, annotations = corpus
+    con = warehouse.connect(tmp_path / "news.duckdb")
+    try:
+        warehouse.ensure_schema(con)
+        for start, size in ((0, 50), (50, 34)):  # two loads: the second numbers new stems on
+            part = slice(start, start + size)
+            featured = [  # with the features the workers give
+                dataclasses.replace(n, features=text_features(a.body_text))
+                for a, n in zip(articles[part], annotations[part], strict=True)
+            ]
+            warehouse.load_batch(con, f"run{start}", articles[part], featured, [], [])
+        state = stories_store.read(con, stories_store.unclustered(con))
+        stored = SimilarityModel(state.corpus)
+        texts = state.corpus.texts(state.corpus.ids[:3])
+    finally:
+        con.close()
+    by_id = {a.article_id: (a, n) for a, n in zip(articles, annotations, strict=True)}
+    in_memory = []
+    for article_id in state.corpus.ids:
+        article, annotation = by_id[article_id]
+        features = text_features(article.body_text)
+        entities = [(m.canonical_name, m.label) for m in annotation.mentions]
+        in_memory.append(
+            ArticleFeatures(article_id, article.body_text, entities, features.sentence_stems, article.published_date)
+        )
+    expected = SimilarityModel.of_articles(in_memory)
+    for block in ("text", "lead", "entities", "places_people", "numbers"):
+        got, want = stored.block(block), expected.block(block)
+        assert got.shape[0] == want.shape[0] == 84
+        assert np.allclose(got.toarray(), want.toarray(), rtol=0, atol=1e-12), block
+    assert np.array_equal(stored.protagonists.protagonist, expected.protagonists.protagonist)
+    assert (stored.protagonists.protagonist >= 0).sum() > 10
+    assert np.array_equal(stored.protagonists._keys, expected.protagonists._keys)
+    assert stored.times.years == expected.times.years
+    some = state.corpus.ids[0]
+    assert texts[some][0] == by_id[some][0].body_text and len(texts) == 3

@@ -126,7 +126,7 @@ def test_story_centroids_give_the_average_link_of_their_members():
 
     texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], UNRELATED.replace("bus", "tram")]
     texts = [_without_years(t) for t in texts]  # event time scales pairs and groups by their own rules
-    model = SimilarityModel(
+    model = SimilarityModel.of_articles(
         [ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)]
     )
     left, right = ["0", "1"], ["2", "3", "4"]
@@ -181,7 +181,7 @@ def test_similarity_gathered_from_the_arrays_equals_the_sparse_product():
 
     texts = [ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], "", UNRELATED.replace("bus", "tram")]
     texts = [_without_years(t) for t in texts]  # the product of the vectors alone, not scaled by event time
-    model = SimilarityModel(
+    model = SimilarityModel.of_articles(
         [ArticleFeatures(str(i), t, [("Seoul", "GPE")] if i % 2 else []) for i, t in enumerate(texts)]
     )
     others = [str(i) for i in (5, 4, 3, 2, 1, 0, 0, 4)]  # an empty article, repeats, any order
@@ -250,7 +250,7 @@ def test_similarity_is_scaled_by_how_event_times_relate():
     base = _without_years(ORIGINAL)
     texts = [base + " It happened in 2008.", base + " It happened in 2008.", base + " It happened in 2012.", base]
     pair_model = _pair_model()
-    model = SimilarityModel([ArticleFeatures(str(i), t, []) for i, t in enumerate(texts)], pair_model)
+    model = SimilarityModel.of_articles([ArticleFeatures(str(i), t, []) for i, t in enumerate(texts)], pair_model)
     same, other, unknown = model.similarity("0", ["1", "2", "3"])
     assert abs(same / pair_model.time_match - unknown) < 0.05
     assert abs(other / pair_model.time_conflict - unknown) < 0.05
@@ -295,7 +295,7 @@ def test_reports_conflict_only_where_neither_names_the_others_protagonist():
         _people("Klitschko", "Klitschko", "Klitschko", "Tony Thompson"),  # the same man by his surname
         [("Interior Department", "ORG")] * 5,  # no protagonist: never in conflict
     ]
-    people = Protagonists(entities)
+    people = Protagonists.of_entities(entities)
     assert people.conflict(0, np.array([1, 2, 3, 5])).tolist() == [True, False, True, False]
     assert people.conflict(np.array([3, 4, 1]), np.array([4, 3, 2])).tolist() == [False, False, False]
 
@@ -306,7 +306,7 @@ def test_similarity_is_scaled_down_between_reports_about_different_people():
     base = _without_years(ORIGINAL)
     people = [_people("Kim Jong Un") * 3, _people("Kim Jong Un") * 3, _people("Yoon Suk Yeol") * 3, []]
     pair_model = _pair_model()
-    model = SimilarityModel([ArticleFeatures(str(i), base, p) for i, p in enumerate(people)], pair_model)
+    model = SimilarityModel.of_articles([ArticleFeatures(str(i), base, p) for i, p in enumerate(people)], pair_model)
 
     def product(a, b):  # the vectors' dot product, unscaled
         return (model.combined[model.index[a]] @ model.combined[model.index[b]].T).toarray()[0, 0]
@@ -317,7 +317,9 @@ def test_similarity_is_scaled_down_between_reports_about_different_people():
     assert abs(model.pair_similarity("0", "2") - other) < 1e-9
     # story centroids still give the exact average link when some of their pairs conflict
     texts = [_without_years(t) for t in (ORIGINAL, REWRITE, UNRELATED, ORIGINAL[: len(ORIGINAL) // 2], REWRITE[::-1])]
-    model = SimilarityModel([ArticleFeatures(str(i), t, people[i % 4]) for i, t in enumerate(texts)], pair_model)
+    model = SimilarityModel.of_articles(
+        [ArticleFeatures(str(i), t, people[i % 4]) for i, t in enumerate(texts)], pair_model
+    )
     for left, right in ((["0", "1"], ["2", "3", "4"]), (["2"], ["0", "4", "1"])):
         by_members = stories._story_link(left, right, model.similarity)
         assert abs(by_members - model.centroid_similarity(model.centroid(left), model.centroid(right))) < 1e-9
@@ -326,31 +328,28 @@ def test_similarity_is_scaled_down_between_reports_about_different_people():
 def test_copy_candidates_are_those_datasketch_lsh_finds():
     """The banded signature comparison over the stored array finds, for each new article,
     exactly the articles datasketch's MinHashLSH (same threshold, same bands) returns."""
-    import numpy as np
-    import pyarrow as pa
     from datasketch import MinHash, MinHashLSH
 
-    from newsroom.cluster.features import NUM_PERM, _prototype, text_features
-    from newsroom.cluster.stage import COPY_LSH_THRESHOLD, StoredFeatures, _copy_candidates
+    from newsroom.cluster.features import NUM_PERM, _prototype
+    from newsroom.cluster.similarity import ArticleFeatures, corpus_of
+    from newsroom.cluster.stage import COPY_LSH_THRESHOLD, _copy_candidates
 
     half = ORIGINAL[: len(ORIGINAL) // 2]
     texts = [ORIGINAL, REWRITE, UNRELATED, half, half + " A late paragraph.", UNRELATED.replace("bus", "tram"), ""]
-    features = [text_features(t) for t in texts]
     ids = [f"a{i}" for i in range(len(texts))]
-    table = pa.table({"shingles": [f.shingles for f in features], "signature": [f.signature for f in features]})
-    stored = StoredFeatures(ids, table)
+    corpus = corpus_of([ArticleFeatures(a, t, []) for a, t in zip(ids, texts, strict=True)])
     lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)
     scheme = _prototype().scheme
     sketches = {
-        a: MinHash(num_perm=NUM_PERM, hashvalues=f.signature, scheme=scheme) for a, f in zip(ids, features, strict=True)
+        a: MinHash(num_perm=NUM_PERM, hashvalues=sig, scheme=scheme)
+        for a, sig in zip(ids, corpus.signatures, strict=True)
     }
     for article_id, sketch in sketches.items():
         lsh.insert(article_id, sketch)
     new = {"a0", "a3", "a5", "a6"}
-    found = _copy_candidates(stored, new)
+    found = _copy_candidates(corpus, new)
     assert found == {a: set(lsh.query(sketches[a])) - {a} for a in new}
     assert "a4" in found["a3"] and "a2" in found["a5"] and not found["a0"] & {"a2", "a5"}
-    assert np.array_equal(stored.signature("a3"), features[3].signature)
 
 
 def test_features_stored_before_years_and_numbers_are_completed_once(tmp_path):
@@ -404,3 +403,26 @@ def test_a_keyed_features_table_of_an_older_warehouse_is_rebuilt_unkeyed_with_it
         ("b", []),
     ]
     con.close()
+
+
+def test_tfidf_from_counts_is_the_vectorizers():
+    """The weights computed from term counts are scikit-learn's TfidfVectorizer's
+    (sublinear tf, smoothed idf, l2 rows), the lead block weighed by the whole text's idf."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from newsroom.cluster import terms
+
+    docs = [["quak", "kill", "quak", "seoul"], ["bus", "rout", "fare"], [], ["quak", "bus"], ["kill"] * 5]
+    leads = [d[:2] for d in docs]
+    vectorizer = TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True)
+    expected = vectorizer.fit_transform(docs)
+    columns = terms.vocabulary_of(docs)
+    weighted, idf = terms.tfidf(terms.from_tokens(docs, columns))
+    assert np.allclose(weighted.toarray(), expected.toarray(), rtol=0, atol=1e-15)
+    assert np.allclose(idf, vectorizer.idf_)
+    lead, _ = terms.tfidf(terms.from_tokens(leads, columns), idf, width=len(columns))
+    assert np.allclose(normalize(lead).toarray(), normalize(vectorizer.transform(leads)).toarray(), atol=1e-15)
+    empty, _ = terms.tfidf(terms.from_tokens([[], []]))
+    assert empty.shape == (2, 1) and empty.nnz == 0

@@ -52,27 +52,12 @@ def test_thresholds_are_taken_from_a_plateau_not_a_lone_peak():
 
 
 def _state(texts: list[str]):
-    import pyarrow as pa
-
-    from newsroom.cluster.features import text_features
+    from newsroom.cluster.similarity import ArticleFeatures, corpus_of
     from newsroom.records import WarehouseStories
 
     ids = [f"a{i:02d}" for i in range(len(texts))]
-    features = [text_features(t) for t in texts]
-    table = pa.table(
-        {"shingles": [f.shingles.tolist() for f in features], "signature": [f.signature.tolist() for f in features]}
-    )
-    return WarehouseStories(
-        new_order=ids,
-        mentions=[],
-        articles=[
-            (i, t, None, None, f.sentence_stems, f.years, f.numbers)
-            for i, t, f in zip(ids, texts, features, strict=True)
-        ],
-        features=table,
-        members={},
-        story_age={},
-    )
+    corpus = corpus_of([ArticleFeatures(i, t, []) for i, t in zip(ids, texts, strict=True)])
+    return WarehouseStories(new_order=ids, corpus=corpus, members={}, story_age={})
 
 
 def test_clustering_follows_the_model_it_is_given():

@@ -43,23 +43,31 @@ def name_words(entities: list[tuple[str, str]]) -> set[str]:
     return {word for name, _ in entities for word in name.lower().split()}
 
 
+def named_protagonists(entity_lists: list[list[tuple[str, str]]]) -> tuple[list[str | None], list[tuple[int, str]]]:
+    """(each article's protagonist, the (article, word) pairs of the words its entity names
+    give that are somebody's protagonist): what Protagonists is built from, computed from
+    entity lists in memory (load/stories.py computes the same in SQL)."""
+    found = [protagonist(e) for e in entity_lists]
+    wanted = set(filter(None, found))
+    words = [(row, w) for row, entities in enumerate(entity_lists) for w in name_words(entities) if w in wanted]
+    return found, words
+
+
 class Protagonists:
-    def __init__(self, entity_lists: list[list[tuple[str, str]]]):
+    def __init__(self, protagonists: list[str | None], named_words: list[tuple[int, str]]):
         vocabulary: dict[str, int] = {}
         self.protagonist = np.array(
-            [-1 if (p := protagonist(e)) is None else vocabulary.setdefault(p, len(vocabulary)) for e in entity_lists],
-            dtype=np.int64,
+            [-1 if p is None else vocabulary.setdefault(p, len(vocabulary)) for p in protagonists], dtype=np.int64
         )
         # (article, word) pairs as sorted keys article * width + word, for membership tests
         # of many pairs at once; only words that are somebody's protagonist matter.
         self._width = max(1, len(vocabulary))
-        keys = [
-            row * self._width + vocabulary[w]
-            for row, entities in enumerate(entity_lists)
-            for w in name_words(entities)
-            if w in vocabulary
-        ]
+        keys = [row * self._width + vocabulary[w] for row, w in named_words if w in vocabulary]
         self._keys = np.unique(np.array(keys, dtype=np.int64))
+
+    @classmethod
+    def of_entities(cls, entity_lists: list[list[tuple[str, str]]]) -> Protagonists:
+        return cls(*named_protagonists(entity_lists))
 
     def _names(self, rows: np.ndarray, words: np.ndarray) -> np.ndarray:
         """For each (row, word) pair: does that article name that word?"""

@@ -18,10 +18,10 @@ from datetime import date
 import numpy as np
 
 from ..text import event_numbers
-from . import features
+from . import features, terms
 from .eventtime import CONFLICT, MATCH, EventTimes, GroupTime, group_relation, years_mentioned
 from .pair_model import BLOCKS, PairModel, fitted
-from .protagonists import Protagonists
+from .protagonists import Protagonists, named_protagonists
 
 PLACE_PEOPLE = ("PERSON", "GPE", "LOC", "FAC")
 EVENT_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT")
@@ -74,37 +74,62 @@ class Centroid:
     rows: np.ndarray  # the members' rows in the model
 
 
-def _identity(tokens):
-    return tokens
+def corpus_of(articles: list[ArticleFeatures]):
+    """The records.Corpus of articles in memory (tests, evaluations): the counts the
+    warehouse keeps, counted here."""
+    from ..records import Corpus, TextFeatures
+    from ..text import shingles
+
+    stems = [features.stems(a.sentence_stems) for a in articles]
+    columns = terms.vocabulary_of(stems)
+    hashed = [shingles(a.text) for a in articles]
+    signatures = [features.signature(h) for h in hashed]
+    protagonists, named_words = named_protagonists([a.entities for a in articles])
+    texts = {
+        a.article_id: (a.text, TextFeatures(a.sentence_stems, h, sig))
+        for a, h, sig in zip(articles, hashed, signatures, strict=True)
+    }
+    return Corpus(
+        ids=[a.article_id for a in articles],
+        published=[a.published for a in articles],
+        agencies=[None for _ in articles],
+        years=[a.years for a in articles],
+        counts={
+            "text": terms.from_tokens(stems, columns),
+            "lead": terms.from_tokens([features.stems(a.sentence_stems, LEAD_SENTENCES) for a in articles], columns),
+            "entities": terms.from_tokens(
+                [[n.lower() for n, label in a.entities if label in EVENT_ENTITIES] for a in articles]
+            ),
+            "places_people": terms.from_tokens(
+                [[n.lower() for n, label in a.entities if label in PLACE_PEOPLE] for a in articles]
+            ),
+            "numbers": terms.from_tokens([a.numbers for a in articles]),
+        },
+        protagonists=protagonists,
+        named_words=named_words,
+        signatures=np.array(signatures, dtype=np.uint64).reshape(len(articles), features.NUM_PERM),
+        texts=lambda ids: {i: texts[i] for i in ids},
+    )
 
 
 class SimilarityModel:
-    """Fitted on every article of the warehouse; gives row-normalised feature matrices,
-    weighed by the pair model (the shipped one unless given)."""
+    """Weights of every article of the warehouse (document frequencies of the whole
+    warehouse); gives row-normalised feature matrices, weighed by the pair model (the
+    shipped one unless given)."""
 
-    def __init__(self, articles: list[ArticleFeatures], pair_model: PairModel | None = None):
-        from scipy.sparse import csr_matrix, hstack
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    def __init__(self, corpus, pair_model: PairModel | None = None):
+        """corpus: a records.Corpus (load/stories.py's, or corpus_of(articles))."""
+        from scipy.sparse import hstack
         from sklearn.preprocessing import normalize
 
         self.pair_model = pair_model or fitted()
-        self.index = {a.article_id: i for i, a in enumerate(articles)}
-        self.texts = {a.article_id: a.text for a in articles}
-        self.sentence_stems = {a.article_id: a.sentence_stems for a in articles}
-        words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        # Generators, not lists: the vectorizer reads each article's stems once, and a list
-        # would hold every stem of the warehouse as its own string at once (~400 MB at 20k).
-        self.text = words.fit_transform(features.stems(a.sentence_stems) for a in articles)
-        self.lead = normalize(words.transform(features.stems(a.sentence_stems, LEAD_SENTENCES) for a in articles))
-
-        def fit(token_lists):
-            if not any(token_lists):  # no article has any: the feature says nothing
-                return csr_matrix((len(token_lists), 1))
-            return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(token_lists)
-
-        self.entities = fit([[n.lower() for n, label in a.entities if label in EVENT_ENTITIES] for a in articles])
-        self.places_people = fit([[n.lower() for n, label in a.entities if label in PLACE_PEOPLE] for a in articles])
-        self.numbers = fit([a.numbers for a in articles])
+        self.index = {a: i for i, a in enumerate(corpus.ids)}
+        self.text, idf = terms.tfidf(corpus.counts["text"])
+        # normalised again, as the TfidfVectorizer's transform followed by normalize() did
+        self.lead = normalize(terms.tfidf(corpus.counts["lead"], idf, width=self.text.shape[1])[0])
+        self.entities = terms.tfidf(corpus.counts["entities"])[0]
+        self.places_people = terms.tfidf(corpus.counts["places_people"])[0]
+        self.numbers = terms.tfidf(corpus.counts["numbers"])[0]
         # Each feature block scaled by the square root of its weight: one dot product of two
         # rows is then the weighted sum of the five cosines.
         weights = self.pair_model.weights
@@ -112,8 +137,12 @@ class SimilarityModel:
         for matrix in (self.combined, self.entities):
             matrix.sort_indices()  # _row_dot intersects sorted column indices
         self._query = np.zeros(self.combined.shape[1])  # one article's row, spread out; zero between calls
-        self.times = EventTimes([a.years for a in articles], [a.published for a in articles])
-        self.protagonists = Protagonists([a.entities for a in articles])
+        self.times = EventTimes(corpus.years, corpus.published)
+        self.protagonists = Protagonists(corpus.protagonists, corpus.named_words)
+
+    @classmethod
+    def of_articles(cls, articles: list[ArticleFeatures], pair_model: PairModel | None = None) -> SimilarityModel:
+        return cls(corpus_of(articles), pair_model)
 
     def block(self, name: str):
         """One feature block's row-normalised matrix (pair_model.BLOCKS names them)."""

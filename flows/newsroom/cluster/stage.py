@@ -17,11 +17,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..records import ClusterCounts, Clustering, TextFeatures, WarehouseStories
+from ..records import ClusterCounts, Clustering, Corpus, WarehouseStories
 from . import stories
 from .features import NUM_PERM
 from .pair_model import PairModel
-from .similarity import ArticleFeatures, SimilarityModel
+from .similarity import SimilarityModel
 from .syndication import ArticleFacts, compare, profile, source_first
 
 COPY_LSH_THRESHOLD = 0.3
@@ -50,7 +50,7 @@ def _import_libraries() -> None:
     import sklearn.preprocessing  # noqa: F401
 
 
-def _copy_candidates(stored: StoredFeatures, new_ids: set[str]) -> dict[str, set[str]]:
+def _copy_candidates(corpus: Corpus, new_ids: set[str]) -> dict[str, set[str]]:
     """Each new article's copy candidates: the articles whose MinHash signature equals its
     own on at least one band, as datasketch's MinHashLSH at COPY_LSH_THRESHOLD finds them
     (its band layout), computed on the stored signature array at once: inserting 20,000
@@ -58,11 +58,12 @@ def _copy_candidates(stored: StoredFeatures, new_ids: set[str]) -> dict[str, set
     from datasketch import MinHashLSH
 
     layout = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=NUM_PERM)  # its bands (b) of r values
-    ids, new = np.array(list(stored.row), dtype=object), sorted(new_ids)
-    rows = np.array([stored.row[a] for a in new], dtype=np.int64)
+    ids, new = np.array(corpus.ids, dtype=object), sorted(new_ids)
+    row = {a: i for i, a in enumerate(corpus.ids)}
+    rows = np.array([row[a] for a in new], dtype=np.int64)
     found = {a: set() for a in new}
     for start, end in layout.hashranges:
-        band = np.ascontiguousarray(stored.signatures[:, start:end])
+        band = np.ascontiguousarray(corpus.signatures[:, start:end])
         _, bucket = np.unique(
             band.view(np.dtype((np.void, band.itemsize * (end - start)))).ravel(), return_inverse=True
         )
@@ -89,8 +90,8 @@ def cluster(state: WarehouseStories, pair_model: PairModel | None = None) -> Clu
     if not new_order:
         return Clustering()
     arrived = [a for a in new_order if a not in state.reopened]
-    facts, model, stored = _model(state, pair_model)
-    copies = _copy_candidates(stored, set(arrived))
+    facts, model = _model(state, pair_model)
+    copies = _copy_candidates(state.corpus, set(arrived))
     index = _blocking_index(model, list(model.index))
     position = {a: i for i, a in enumerate(new_order)}
 
@@ -120,89 +121,50 @@ def cluster(state: WarehouseStories, pair_model: PairModel | None = None) -> Clu
         scores = model.similarity(article_id, nearby)
         return [nearby[i] for i in np.argsort(-scores, kind="stable")[:NEAREST]]
 
-    links = _syndication_links(arrived, copies, nearest, facts, model, _text_profiles(model, stored))
+    links = _syndication_links(arrived, copies, nearest, facts, model, state.corpus)
     sources = defaultdict(list, {a: list(s) for a, s in state.sources.items()})
     for link in links:
         sources[link["article_id"]].append(link["linked_article_id"])
     return _assign_stories(state, sources, candidates, nearest, model, links)
 
 
-def _text_profiles(model: SimilarityModel, stored: StoredFeatures):
-    """article_id -> its syndication.TextProfile, computed when first asked."""
-
-    @functools.lru_cache(maxsize=4096)  # bounded: an article is compared while it is recent
-    def text_profile(article_id: str):
-        return profile(
-            model.texts[article_id],
-            TextFeatures(model.sentence_stems[article_id], stored.shingles(article_id), stored.signature(article_id)),
-        )
-
-    return text_profile
-
-
-def _syndication_links(new_order, copies, nearest, facts, model, text_profile) -> list[dict]:
+def _syndication_links(new_order, copies, nearest, facts, model, corpus: Corpus) -> list[dict]:
     """Copy and rewrite links of the new articles: with their copy candidates (LSH) and
-    their few most similar candidates, each pair checked once."""
-    links, checked = [], set()
+    their few most similar candidates, each pair checked once; the texts of only those
+    articles are read."""
+    pairs, checked = [], set()
     for article_id in new_order:
         for other in sorted(copies.get(article_id, set()) | set(nearest(article_id)[:REWRITE_CHECKS])):
             pair = frozenset((article_id, other))
-            if pair in checked:
-                continue
-            checked.add(pair)
-            link = _syndication_link(article_id, other, facts, model, text_profile)
-            if link is not None:
-                links.append(link)
+            if pair not in checked:
+                checked.add(pair)
+                pairs.append((article_id, other))
+    texts = corpus.texts(sorted({a for pair in pairs for a in pair}))
+    profiles = {a: profile(body, features) for a, (body, features) in texts.items()}
+    links = []
+    for a, b in pairs:
+        link = _syndication_link(a, b, facts, model, profiles)
+        if link is not None:
+            links.append(link)
     return links
 
 
 def similarity_model(state: WarehouseStories, pair_model: PairModel | None = None) -> SimilarityModel:
-    """The similarity model of what the warehouse holds (reads the state's streams)."""
+    """The similarity model of what the warehouse holds."""
     return _model(state, pair_model)[1]
 
 
-def _model(state: WarehouseStories, pair_model=None) -> tuple[dict[str, ArticleFacts], SimilarityModel, StoredFeatures]:
-    # One object per distinct entity and stem sentence: a warehouse repeats a few thousand
-    # names a million times, and a copied article repeats its source's sentences.
-    shared: dict = {}
-    entities: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for article_id, name, label in state.mentions:
-        pair = (name, label)
-        entities[article_id].append(shared.setdefault(pair, pair))
-    facts, features = {}, []
-    for order, (article_id, body, published, agency, sentence_stems, years, numbers) in enumerate(state.articles):
-        facts[article_id] = ArticleFacts(article_id, published, agency, order)
-        sentence_stems = [shared.setdefault(s, s) for s in sentence_stems]
-        features.append(
-            ArticleFeatures(
-                article_id, body, entities.pop(article_id, []), sentence_stems, published, frozenset(years), numbers
-            )
-        )
-    del shared
-    stored = StoredFeatures(list(facts), state.features)
-    return facts, SimilarityModel(features, pair_model), stored
+def _model(state: WarehouseStories, pair_model=None) -> tuple[dict[str, ArticleFacts], SimilarityModel]:
+    corpus = state.corpus
+    facts = {
+        a: ArticleFacts(a, published, agency, order)
+        for order, (a, published, agency) in enumerate(zip(corpus.ids, corpus.published, corpus.agencies, strict=True))
+    }
+    return facts, SimilarityModel(corpus, pair_model)
 
 
-class StoredFeatures:
-    """Shingles and signatures of every article as two flat arrays (one Arrow buffer each,
-    not a Python object per value), sliced per article when it is compared."""
-
-    def __init__(self, article_ids: list[str], table):
-        self.row = {a: i for i, a in enumerate(article_ids)}
-        shingles = table.column("shingles").combine_chunks()
-        self._offsets, self._values = shingles.offsets.to_numpy(), shingles.values.to_numpy()
-        self.signatures = table.column("signature").combine_chunks().values.to_numpy().reshape(-1, NUM_PERM)
-
-    def shingles(self, article_id: str) -> np.ndarray:
-        i = self.row[article_id]
-        return self._values[self._offsets[i] : self._offsets[i + 1]]
-
-    def signature(self, article_id: str) -> np.ndarray:
-        return self.signatures[self.row[article_id]]
-
-
-def _syndication_link(a: str, b: str, facts, model: SimilarityModel, text_profile) -> dict | None:
-    evidence = compare(text_profile(a), text_profile(b))
+def _syndication_link(a: str, b: str, facts, model: SimilarityModel, profiles) -> dict | None:
+    evidence = compare(profiles[a], profiles[b])
     if evidence.relation is None:
         return None
     source, derived = source_first(facts[a], facts[b])

@@ -89,7 +89,9 @@ def _half(warehouse: Path, name: str, gold_by_external: dict[str, str], keep) ->
         for table in ("story_members", "story_merges", "article_links"):
             con.execute(f"delete from landing.{table}")
         state = stories_store.read(con, stories_store.unclustered(con))
-        state = dataclasses.replace(state, mentions=list(state.mentions), articles=list(state.articles))
+        texts = state.corpus.texts(state.corpus.ids)  # read now: the state outlives the connection
+        corpus = dataclasses.replace(state.corpus, texts=lambda ids: {a: texts[a] for a in ids})
+        state = dataclasses.replace(state, corpus=corpus)
     finally:
         con.close()
     return Half(name, gold, state)

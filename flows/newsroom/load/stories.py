@@ -7,13 +7,11 @@ records.Clustering; this module is the only one that knows the tables behind the
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
-from ..records import Clustering, WarehouseStories
+from ..records import Clustering, Corpus, TermCounts, TextFeatures, WarehouseStories
 from .warehouse import now
-
-_FETCH_ROWS = 20_000
-
 
 _PLACING_ORDER = "order by published_date nulls last, loaded_at, article_id"
 
@@ -67,22 +65,123 @@ def articles_without_features(con: duckdb.DuckDBPyConnection) -> list[tuple[str,
                                                    where years_named is not null and event_numbers is not null)""").fetchall()
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str):
-    """The rows of a query a slice at a time (see WarehouseStories)."""
-    cursor = con.execute(sql)
-    while rows := cursor.fetchmany(_FETCH_ROWS):
-        yield from rows
+_IN_ORDER = "order by loaded_at, article_id"  # the corpus's rows: load order
+_ROWS = f"""rows as (
+    select row_number() over ({_IN_ORDER}) - 1 as row, article_id
+    from landing.articles join landing.article_features using (article_id))"""
+
+# The labels of the entity blocks of clustering's similarity (cluster/similarity.py)
+_NAMED_BLOCKS = {
+    "entities": ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT"),
+    "places_people": ("PERSON", "GPE", "LOC", "FAC"),
+}
 
 
-_ORDERED = "from landing.articles join landing.article_features using (article_id) order by loaded_at, article_id"
+def _counted(con: duckdb.DuckDBPyConnection, terms_sql: str, n_rows: int) -> TermCounts:
+    """The counts of the terms `terms_sql` gives as (row, term), columns numbered in the
+    terms' sorted order."""
+    found = con.sql(f"""
+        with {_ROWS}, terms as ({terms_sql}),
+        counted as (select row, term, count(*) as n from terms group by row, term)
+        select row, dense_rank() over (order by term) - 1 as col, n from counted""").fetchnumpy()
+    return TermCounts(found["row"], found["col"], found["n"], n_rows)
+
+
+def _names_sql(labels: tuple[str, ...]) -> str:
+    listed = ", ".join(f"'{label}'" for label in labels)
+    return f"""select row, lower(canonical_name) as term
+               from landing.entity_mentions join rows using (article_id) where label in ({listed})"""
+
+
+# cluster/protagonists.py in SQL: the surname (last word) of the person named most often, at
+# least 3 times, the first named among those tied; and the words of every entity name
+_PROTAGONISTS = rf"""
+    with {_ROWS},
+    surnames as (
+        select row, mention_index, list_last(string_split_regex(trim(lower(canonical_name)), '\s+')) as surname
+        from landing.entity_mentions join rows using (article_id)
+        where label = 'PERSON' and trim(canonical_name) <> ''
+    ),
+    counted as (
+        select row, surname, count(*) as n, min(mention_index) as first_named from surnames group by row, surname
+    )
+    select row, surname from counted
+    qualify row_number() over (partition by row order by n desc, first_named) = 1 and n >= 3"""
+_NAMED_WORDS = rf"""
+    with {_ROWS},
+    words as (
+        select distinct row, unnest(string_split_regex(lower(canonical_name), '\s+')) as word
+        from landing.entity_mentions join rows using (article_id)
+    )
+    select row, word from words where word in (select surname from protagonists) order by row, word"""
+
+
+def corpus(con: duckdb.DuckDBPyConnection) -> Corpus:
+    """Every article with clustering features, as clustering's similarity model reads them
+    (records.Corpus): no text is read here, only the few compared ones later."""
+    table = con.sql(f"""
+        select article_id, published_date, wire_agency, years_named, signature,
+               stem_ids, stem_counts, lead_ids, lead_counts
+        from landing.articles join landing.article_features using (article_id) {_IN_ORDER}""").to_arrow_table()
+    n = table.num_rows
+    # a stem's column: its rank in sorted order among all stems (ids are in arrival order)
+    ranked = con.execute(
+        "select stem_id, row_number() over (order by stem) - 1 as rank from landing.stems"
+    ).fetchnumpy()
+    column_of = np.zeros(int(ranked["stem_id"].max()) + 1 if len(ranked["stem_id"]) else 0, dtype=np.int64)
+    column_of[ranked["stem_id"]] = ranked["rank"]
+
+    def stem_counts(ids: str, counts: str) -> TermCounts:
+        ids_array, counts_array = table.column(ids).combine_chunks(), table.column(counts).combine_chunks()
+        per_row = np.diff(ids_array.offsets.to_numpy())
+        return TermCounts(
+            np.repeat(np.arange(n), per_row), column_of[ids_array.values.to_numpy()], counts_array.values.to_numpy(), n
+        )
+
+    counts = {"text": stem_counts("stem_ids", "stem_counts"), "lead": stem_counts("lead_ids", "lead_counts")}
+    for block, labels in _NAMED_BLOCKS.items():
+        counts[block] = _counted(con, _names_sql(labels), n)
+    counts["numbers"] = _counted(
+        con, "select row, unnest(event_numbers) as term from landing.article_features join rows using (article_id)", n
+    )
+    protagonists: list[str | None] = [None] * n
+    con.execute(f"create or replace temp table protagonists as {_PROTAGONISTS}")
+    for row, surname in con.execute("select row, surname from protagonists").fetchall():
+        protagonists[row] = surname
+    named_words = [(int(row), word) for row, word in con.execute(_NAMED_WORDS).fetchall()]
+    con.execute("drop table protagonists")
+    values = table.column("signature").combine_chunks().values.to_numpy()
+    signatures = values.reshape(n, -1) if n else values.reshape(0, 0)
+    return Corpus(
+        ids=table.column("article_id").to_pylist(),
+        published=table.column("published_date").to_pylist(),
+        agencies=table.column("wire_agency").to_pylist(),
+        years=[frozenset(y) for y in table.column("years_named").to_pylist()],
+        counts=counts,
+        protagonists=protagonists,
+        named_words=named_words,
+        signatures=signatures,
+        texts=lambda ids: texts(con, ids),
+    )
+
+
+def texts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, tuple[str, TextFeatures]]:
+    """The body and text features of the articles asked."""
+    asked = pa.table({"article_id": ids})  # noqa: F841 - read by name below
+    return {
+        article_id: (body, TextFeatures(sentence_stems, np.array(shingles, dtype=np.uint32), np.array(signature)))
+        for article_id, body, sentence_stems, shingles, signature in con.execute("""
+            select article_id, body_text, sentence_stems, shingles, signature
+            from landing.articles join landing.article_features using (article_id)
+            where article_id in (select article_id from asked)""").fetchall()
+    }
 
 
 def read(con: duckdb.DuckDBPyConnection, new: list[str], window: int = 0) -> WarehouseStories:
     """The warehouse as the clustering stage sees it, to place the `new` articles and the
-    `window` most recently loaded stored ones again. The mentions and articles are read as
-    they are consumed, in that order, on this connection."""
+    `window` most recently loaded stored ones again. Texts are read on this connection when
+    the stage asks for them: keep it open while the stage runs."""
     new_order, reopened = _open_window(con, new, window) if window else (new, frozenset())
-    features = con.sql(f"select shingles, signature {_ORDERED}").to_arrow_table()
     members = dict(con.execute("select article_id, story_id from landing.story_members").fetchall())
     story_age = {
         story: (str(first),)
@@ -92,16 +191,7 @@ def read(con: duckdb.DuckDBPyConnection, new: list[str], window: int = 0) -> War
     }
     return WarehouseStories(
         new_order=new_order,
-        mentions=_rows(
-            con,
-            "select article_id, canonical_name, label from landing.entity_mentions order by article_id, mention_index",
-        ),
-        articles=_rows(
-            con,
-            "select article_id, body_text, published_date, wire_agency, sentence_stems, years_named, event_numbers "
-            + _ORDERED,
-        ),
-        features=features,
+        corpus=corpus(con),
         members=members,
         story_age=story_age,
         reopened=reopened,
