@@ -3,6 +3,10 @@
 NEWSROOM_FAULT=<stage>:<action>[,<stage>:<action>...], where <action> is
   kill          SIGKILL this process on entering the stage
   killafter=N   SIGKILL it N seconds into the stage
+  killbuild=N   (dbt only) SIGKILL the run once dbt's build has finished N nodes: in the
+                middle of writing the marts, however fast the machine builds them (a
+                killafter= that fired 3 s into the stage came after the publish once dbt
+                got faster)
   sleep=N       pause N seconds on entering it
   raise=MARKER  raise InjectedFault for an article whose text holds MARKER (the stage's
                 per-article isolation should turn it into that article's rejection; in the
@@ -16,6 +20,7 @@ The variable reaches the annotation worker processes with the environment.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
@@ -49,6 +54,23 @@ def _act(action: str) -> None:
         threading.Timer(float(action.split("=", 1)[1]), os.kill, (os.getpid(), signal.SIGKILL)).start()
     elif action.startswith("sleep="):
         time.sleep(float(action.split("=", 1)[1]))
+
+
+def dbt_callbacks() -> list[Callable]:
+    """dbtRunner callbacks for the dbt process of a run (model/prewarmed.py): a killbuild=N
+    fault SIGKILLs the run, the dbt process's parent, as dbt finishes its Nth node, then the
+    dbt process itself."""
+    wanted = [int(a.split("=", 1)[1]) for a in _faults("dbt") if a.startswith("killbuild=")]
+    if not wanted:
+        return []
+    finished = itertools.count(1)
+
+    def kill_the_run(event) -> None:
+        if event.info.name == "NodeFinished" and next(finished) >= wanted[0]:
+            os.kill(os.getppid(), signal.SIGKILL)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return [kill_the_run]
 
 
 def article_fault(stage: str, text: str, action: str = "raise") -> None:

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, SAMPLE, marts_snapshot
 
 
-def _run(warehouse: Path, env: dict, fault: str | None = None, wait: bool = True):
+def _run(warehouse: Path, env: dict, fault: str | None = None, wait: bool = True, input_path: Path = SAMPLE):
     env = dict(env)
     if fault:
         env["NEWSROOM_FAULT"] = fault
@@ -24,7 +24,7 @@ def _run(warehouse: Path, env: dict, fault: str | None = None, wait: bool = True
         str(Path(sys.executable).with_name("newsroom")),
         "run",
         "--input",
-        str(SAMPLE),
+        str(input_path),
         "--warehouse",
         str(warehouse),
     ]
@@ -60,7 +60,7 @@ def reference(reference_warehouse) -> dict:
 
 def test_killed_runs_leave_nothing_half_built_and_the_next_run_completes(env, reference, tmp_path):
     warehouse = tmp_path / "news.duckdb"
-    for fault in ("extract:kill", "annotate:kill", "load:kill", "cluster:kill", "dbt:killafter=3"):
+    for fault in ("extract:kill", "annotate:kill", "load:kill", "cluster:kill", "dbt:killbuild=3"):
         code, out, err = _run(warehouse, env, fault)
         assert code == -9, f"{fault}: expected SIGKILL, got {code}\n{out}\n{err}"
         assert not warehouse.exists(), f"{fault}: a killed first run published something"
@@ -73,8 +73,9 @@ def test_killed_second_run_keeps_the_published_warehouse(env, reference, referen
     warehouse = tmp_path / "news.duckdb"
     shutil.copyfile(reference_warehouse, warehouse)  # a published warehouse, as a first run leaves it
     published = marts_snapshot(warehouse)
-    code, _, _ = _run(warehouse, env, "dbt:killafter=3")
-    assert code == -9
+    # new articles, so that the second run builds the marts again and dies doing it
+    code, out, err = _run(warehouse, env, "dbt:killbuild=3", input_path=_variants(tmp_path / "new.jsonl", 3))
+    assert code == -9, out + err
     assert marts_snapshot(warehouse) == published == reference
 
 

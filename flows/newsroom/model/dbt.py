@@ -146,10 +146,12 @@ def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None) -> DbtResult
     target = target_path(warehouse)
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
-    if prewarmed is not None and prewarmed.ready_for(warehouse):
+    if prewarmed is None or not prewarmed.ready_for(warehouse):
+        prewarmed = PrewarmedBuild(warehouse)  # the same process, parsing just before it builds
+    try:
         completed = prewarmed.build()
-    else:
-        completed = run_dbt(["build", "--log-path", str(target / LOGS)], warehouse, target)
+    finally:
+        prewarmed.close()
     if not results_file.exists():
         raise DbtBuildError(
             f"dbt build did not run (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"

@@ -14,6 +14,7 @@ def main(target: str, logs: str) -> int:
     from dbt.cli.main import dbtRunner
 
     from ..config import DBT_DIR
+    from ..faults import dbt_callbacks
 
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", target]
     common += ["--log-path", logs]
@@ -21,7 +22,8 @@ def main(target: str, logs: str) -> int:
     if sys.stdin.readline().strip() != "build":
         return 0
     # a failed parse leaves no manifest: build then parses (and reports) on its own
-    runner = dbtRunner(manifest=parsed.result) if parsed.success else dbtRunner()
+    manifest = parsed.result if parsed.success else None
+    runner = dbtRunner(manifest=manifest, callbacks=dbt_callbacks())
     return 0 if runner.invoke(["build", *common]).success else 1
 
 
