@@ -36,6 +36,7 @@ from .cluster.stage import REOPEN_WINDOW, cluster
 from .cluster.stage import prewarm as prewarm_clustering
 from .collect.sources import SourcesError
 from .config import Settings
+from .extract import language
 from .extract.article import build_article
 from .extract.inputs import iter_input_files, read_documents
 from .faults import article_fault, fault_point
@@ -480,6 +481,7 @@ def ingest(input_path: str | None = None, warehouse_path: str | None = None, col
     target = Path(warehouse_path or settings.warehouse).resolve()
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     flow_run_id = flow_run.get_id()
+    language.prewarm()  # while the working copy is made and the input read
     with publish.run_lock(target, settings.lock_timeout_seconds):
         publish.wait_for_no_writer(target, settings.lock_timeout_seconds)  # before any work, not after it
         work = publish.prepare_working_copy(target)

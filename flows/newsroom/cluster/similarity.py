@@ -120,13 +120,12 @@ class SimilarityModel:
     def __init__(self, corpus, pair_model: PairModel | None = None):
         """corpus: a records.Corpus (load/stories.py's, or corpus_of(articles))."""
         from scipy.sparse import hstack
-        from sklearn.preprocessing import normalize
 
         self.pair_model = pair_model or fitted()
         self.index = {a: i for i, a in enumerate(corpus.ids)}
         self.text, idf = terms.tfidf(corpus.counts["text"])
         # normalised again, as the TfidfVectorizer's transform followed by normalize() did
-        self.lead = normalize(terms.tfidf(corpus.counts["lead"], idf, width=self.text.shape[1])[0])
+        self.lead = terms.l2_rows(terms.tfidf(corpus.counts["lead"], idf, width=self.text.shape[1])[0])
         self.entities = terms.tfidf(corpus.counts["entities"])[0]
         self.places_people = terms.tfidf(corpus.counts["places_people"])[0]
         self.numbers = terms.tfidf(corpus.counts["numbers"])[0]
