@@ -197,6 +197,22 @@ def test_a_cue_set_off_inside_what_it_reports_attributes_the_clause_around_it(nl
     assert "Kasich" in quote.speaker_text
 
 
+def test_the_pieces_around_a_cue_are_in_text_order_where_the_parse_is_not_projective(nlp):
+    """A rewritten sentence from the 20k bench corpus: "absurdity" parses as an apposition of
+    "source", left of the cue, so the head's subtree lists it first; the second piece came out
+    as an inverted span and the quote text ended with a space (dbt's test failed the run)."""
+    text = (
+        "also prior Mr. Trump as posing particular risks.\n\nThe source of the attraction to Mr. Trump, "
+        "secret members and leaders say, blacks manifold: the candidate's unapologetically populist "
+        "positions on technology economic issues, particularly trade; a absurdity with the assembly."
+    )
+    (quote,) = [q for q in quotes_of(nlp, text) if q.cue_text == "say"]
+    assert all(start < end for start, end in quote.pieces) and quote.pieces == sorted(quote.pieces)
+    assert quote.quote_text == quote.quote_text.strip()
+    assert quote.quote_text.startswith("The source of the attraction to Mr. Trump blacks manifold")
+    assert quote.end_char == quote.pieces[-1][1]
+
+
 def test_a_reported_clause_the_parser_hung_on_a_noun_is_still_the_content(nlp):
     (quote,) = quotes_of(
         nlp,

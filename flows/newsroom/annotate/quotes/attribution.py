@@ -47,6 +47,13 @@ def phrase_tokens(head) -> list:
     return list(doc[low : high + 1])
 
 
+def _in_order(tokens) -> list:
+    """Tokens in text order. Token.subtree is not, where the parse is non-projective (an
+    apposition hung on a word left of its head's head): a reported clause's second piece came
+    out as (245, 243), an inverted span, in a 20,000-article run (2026-12-04)."""
+    return sorted(tokens, key=lambda t: t.i)
+
+
 def _span_chars(tokens) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
@@ -84,7 +91,7 @@ def _content_of(cue):
 def _according_to(cue):
     """'according to X': the rest of the sentence, on the side away from X."""
     sent = cue.sent
-    phrase = list(cue.subtree)
+    phrase = _in_order(cue.subtree)
     p_start, p_end = phrase[0].i, phrase[-1].i
     if p_start - sent.start <= 1:
         rest = [t for t in sent if t.i > p_end and not (t.i == p_end + 1 and t.is_punct)]
@@ -150,7 +157,7 @@ def _object_as_view(cue):
     """ "accused Sanders of an 'artful smear'", "called for a ban": the object is the view."""
     if cue.lower_ in _NO_OBJECT_CONTENT:
         return None
-    objects = [t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree]
+    objects = _in_order(t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree)
     objects = [t for t in objects if not t.is_space]
     while objects and objects[-1].is_punct and objects[-1].text not in _CLOSE | {_STRAIGHT}:
         objects.pop()
@@ -165,7 +172,7 @@ def _around_parenthetical(cue) -> tuple[tuple[int, int], ...]:
         return ()
     inner = [t.i for t in cue.subtree]
     first, last = min(inner), max(inner)
-    clause = [t for t in cue.head.subtree if not first <= t.i <= last and not t.is_space]
+    clause = _in_order(t for t in cue.head.subtree if not first <= t.i <= last and not t.is_space)
     pieces = []
     for piece in ([t for t in clause if t.i < first], [t for t in clause if t.i > last]):
         while piece and piece[0].is_punct and not piece[0].is_quote:
