@@ -168,13 +168,22 @@ def corpus(con: duckdb.DuckDBPyConnection) -> Corpus:
 def texts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, tuple[str, TextFeatures]]:
     """The body and text features of the articles asked."""
     asked = pa.table({"article_id": ids})  # noqa: F841 - read by name below
-    return {
-        article_id: (body, TextFeatures(sentence_stems, np.array(shingles, dtype=np.uint32), np.array(signature)))
-        for article_id, body, sentence_stems, shingles, signature in con.execute("""
-            select article_id, body_text, sentence_stems, shingles, signature
-            from landing.articles join landing.article_features using (article_id)
-            where article_id in (select article_id from asked)""").fetchall()
-    }
+    table = con.sql("""
+        select article_id, body_text, sentence_stems, shingles, signature
+        from landing.articles join landing.article_features using (article_id)
+        where article_id in (select article_id from asked)""").to_arrow_table()
+    # the hash arrays as numpy slices of one buffer, not Python lists of ints
+    shingles, signatures = (table.column(c).combine_chunks() for c in ("shingles", "signature"))
+    shingle_values, shingle_offsets = shingles.values.to_numpy(), shingles.offsets.to_numpy()
+    signature_values, signature_offsets = signatures.values.to_numpy(), signatures.offsets.to_numpy()
+    found = {}
+    for row, (article_id, body, sentence_stems) in enumerate(
+        zip(*(table.column(c).to_pylist() for c in ("article_id", "body_text", "sentence_stems")), strict=True)
+    ):
+        hashes = shingle_values[shingle_offsets[row] : shingle_offsets[row + 1]].astype(np.uint32)
+        signature = signature_values[signature_offsets[row] : signature_offsets[row + 1]]
+        found[article_id] = (body, TextFeatures(sentence_stems, hashes, signature))
+    return found
 
 
 def read(con: duckdb.DuckDBPyConnection, new: list[str], window: int = 0) -> WarehouseStories:
