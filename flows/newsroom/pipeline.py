@@ -291,8 +291,8 @@ def cluster_warehouse(con, run_id: str) -> ClusterCounts:
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
-def dbt_build(work: str, prewarmed: dbt.PrewarmedBuild | None = None) -> dbt.DbtResult:
-    return dbt.build(Path(work), prewarmed)  # a retry builds afresh: prewarmed is used once
+def dbt_build(work: str, prewarmed: dbt.PrewarmedBuild | None = None, full_refresh: bool = False) -> dbt.DbtResult:
+    return dbt.build(Path(work), prewarmed, full_refresh)  # a retry builds afresh: prewarmed is used once
 
 
 def _places(article: Article, annotation) -> list:
@@ -363,7 +363,9 @@ def _cluster_and_build(work: Path, report: RunReport, shown: Progress, prewarmed
             shown.stage("no new articles and the dbt project is unchanged: marts are current, dbt build skipped")
         else:
             shown.stage("dbt build (models and their tests)")
-            _dbt_warnings(report, dbt_build(str(work), quote(prewarmed)))
+            # the incremental models keep rows only while the project that built them is the same
+            refresh = built_by != report.dbt_fingerprint
+            _dbt_warnings(report, dbt_build(str(work), quote(prewarmed), refresh))
 
 
 class _Batches:
@@ -524,7 +526,7 @@ def _build_marts_if_stale(work: Path, report: RunReport) -> None:
     report.dbt_fingerprint = dbt.project_fingerprint()
     if built_by != report.dbt_fingerprint:
         with report.stage("dbt"):
-            _dbt_warnings(report, dbt_build(str(work)))
+            _dbt_warnings(report, dbt_build(str(work), full_refresh=True))
 
 
 def _publish_success(work: Path, target: Path, report: RunReport, settings: Settings) -> None:

@@ -83,3 +83,41 @@ def test_articles_stored_without_clustering_features_get_them_on_the_next_run(pr
                                   where table_schema = 'landing' and table_name = 'article_signatures'""").fetchone()[0]
     finally:
         con.close()
+
+
+def _stale_mentions(path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(
+            "select count(*) from intermediate.int_entity_mentions where canonical_name = 'stale'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_marts_built_by_another_dbt_project_are_rebuilt_whole(prefect_harness, tmp_path):
+    """The incremental models rewrite only the articles whose inputs changed: rows an older
+    dbt project wrote (here: every stored mention renamed) are rebuilt only because the next
+    run sees that the marts were built by another project. The same warehouse with the
+    project's own fingerprint keeps them: what the rebuild undoes is the refresh's doing."""
+    from newsroom.pipeline import ingest
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "news.duckdb"
+    inbox.mkdir()
+    shutil.copy(SEED_ORIGINAL, inbox)
+    ingest(input_path=str(inbox), warehouse_path=str(warehouse))
+    con = duckdb.connect(str(warehouse))
+    con.execute("update intermediate.int_entity_mentions set canonical_name = 'stale'")
+    con.close()
+    same_project = tmp_path / "same" / "news.duckdb"
+    same_project.parent.mkdir()
+    shutil.copy(warehouse, same_project)
+    con = duckdb.connect(str(warehouse))
+    con.execute("update ops.runs set dbt_fingerprint = 'an older project'")
+    con.close()
+
+    shutil.copy(SEED_REWRITE, inbox)
+    for path in (warehouse, same_project):
+        assert ingest(input_path=str(inbox), warehouse_path=str(path))["articles_loaded"] == 1
+    assert _stale_mentions(warehouse) == 0
+    assert _stale_mentions(same_project) > 0

@@ -1,8 +1,37 @@
 -- Entity mentions with one canonical name across each story: a person named by one word
 -- takes the full name the story gives them (int_story_person_names).
+--
+-- Incremental: an article's rows depend only on its own mentions (never changed once loaded)
+-- and its story's names for its one-word persons, so a build rewrites only the articles that
+-- are new or whose names changed (another article of the story named a person in full, the
+-- article moved to another story, stories merged). A run adding 30 articles to 20,000 wrote
+-- all 1,039,481 rows again in 1.2 s of a 7.3 s dbt build (2026-12-04). The pipeline builds
+-- with --full-refresh when the dbt project changed.
+{{ config(materialized='incremental', unique_key='article_id', incremental_strategy='delete+insert') }}
+
 with mentions as (select * from {{ ref('stg_entity_mentions') }}),
 
 full_names as (select * from {{ ref('int_story_person_names') }}),
+
+contexts as (select * from {{ ref('int_article_name_contexts') }}),
+
+{% if is_incremental() %}
+    -- the context each stored article's rows were built under
+    built as (
+        select
+            article_id,
+            any_value(name_context) as name_context
+        from {{ this }}
+        group by article_id
+    ),
+
+    changed as (
+        select contexts.article_id
+        from contexts
+        left join built using (article_id)
+        where built.article_id is null or built.name_context is distinct from contexts.name_context
+    ),
+{% endif %}
 
 resolved as (
     select
@@ -11,19 +40,24 @@ resolved as (
         coalesce(full_names.full_name, mentions.canonical_name) as canonical_name
     from mentions
     {{ join_story_full_name('mentions', 'canonical_name', "mentions.entity_type = 'PERSON'") }}
+    {% if is_incremental() %}
+        where mentions.article_id in (select changed.article_id from changed)
+    {% endif %}
 ),
 
 final as (
     select
-        article_id,
-        mention_index,
-        {{ entity_id('canonical_name') }} as entity_id,
-        canonical_name,
-        entity_type,
-        mention_text,
-        start_char,
-        end_char
+        resolved.article_id,
+        resolved.mention_index,
+        {{ entity_id('resolved.canonical_name') }} as entity_id,
+        resolved.canonical_name,
+        resolved.entity_type,
+        resolved.mention_text,
+        resolved.start_char,
+        resolved.end_char,
+        contexts.name_context
     from resolved
+    inner join contexts using (article_id)
 )
 
 select * from final

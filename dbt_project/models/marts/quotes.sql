@@ -1,17 +1,10 @@
-with quotes as (select * from {{ ref('stg_quotes') }}),
+-- A view: the rows are int_quotes' (built incrementally); only the link to the warehouse's
+-- entities is made here, as it changes with any article.
+{{ config(materialized='view') }}
 
-full_names as (select * from {{ ref('int_story_person_names') }}),
+with quotes as (select * from {{ ref('int_quotes') }}),
 
 entities as (select entity_id from {{ ref('int_entities') }}),
-
--- a speaker named by one word is the person their story names in full, as in entity mentions
-speakers as (
-    select
-        quotes.quote_id,
-        coalesce({{ entity_id('full_names.full_name') }}, quotes.speaker_entity_id) as speaker_entity_id
-    from quotes
-    {{ join_story_full_name('quotes', 'speaker_canonical', "quotes.speaker_kind = 'named_person'") }}
-),
 
 final as (
     select
@@ -30,8 +23,7 @@ final as (
         quotes.speaker_affiliation,
         quotes.quote_group_id
     from quotes
-    inner join speakers using (quote_id)
-    left join entities on speakers.speaker_entity_id = entities.entity_id
+    left join entities on quotes.speaker_entity_id = entities.entity_id
 )
 
 select * from final

@@ -121,10 +121,10 @@ class PrewarmedBuild:
         """Started for `warehouse` and not used yet (a retry of the dbt task builds afresh)."""
         return not self.used and self.warehouse == Path(warehouse)
 
-    def build(self) -> subprocess.CompletedProcess:
+    def build(self, full_refresh: bool = False) -> subprocess.CompletedProcess:
         self.used = True
         try:
-            self.process.stdin.write("build\n")
+            self.process.stdin.write("build --full-refresh\n" if full_refresh else "build\n")
             self.process.stdin.close()
         except BrokenPipeError:  # it died early: its output says why
             pass
@@ -139,17 +139,18 @@ class PrewarmedBuild:
         self._output.close()
 
 
-def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None) -> DbtResult:
+def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None, full_refresh: bool = False) -> DbtResult:
     """`dbt build` (models and their tests) against `warehouse`, by `prewarmed` if it was
     started for this warehouse and not used yet; raises with the failing nodes' messages if
-    anything fails."""
+    anything fails. `full_refresh` rebuilds the incremental models whole: wanted whenever the
+    marts were built by another dbt project (or none), whose rows they would otherwise keep."""
     target = target_path(warehouse)
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
     if prewarmed is None or not prewarmed.ready_for(warehouse):
         prewarmed = PrewarmedBuild(warehouse)  # the same process, parsing just before it builds
     try:
-        completed = prewarmed.build()
+        completed = prewarmed.build(full_refresh)
     finally:
         prewarmed.close()
     if not results_file.exists():

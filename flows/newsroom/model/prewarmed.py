@@ -1,5 +1,6 @@
 """The child process of dbt.PrewarmedBuild: import dbt and parse the project at once, then
-build when the run writes `build` on stdin (end of input: exit without building).
+build when the run writes `build` (or `build --full-refresh`) on stdin (end of input: exit
+without building).
 
 Run as `python -m newsroom.model.prewarmed TARGET_PATH LOG_PATH` with the dbt environment
 (model/dbt.py dbt_env). Parsing never opens the warehouse file, so it may run while the
@@ -19,12 +20,13 @@ def main(target: str, logs: str) -> int:
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", target]
     common += ["--log-path", logs]
     parsed = dbtRunner().invoke(["parse", *common])
-    if sys.stdin.readline().strip() != "build":
+    command = sys.stdin.readline().split()
+    if command[:1] != ["build"]:
         return 0
     # a failed parse leaves no manifest: build then parses (and reports) on its own
     manifest = parsed.result if parsed.success else None
     runner = dbtRunner(manifest=manifest, callbacks=dbt_callbacks())
-    return 0 if runner.invoke(["build", *common]).success else 1
+    return 0 if runner.invoke([*command, *common]).success else 1
 
 
 if __name__ == "__main__":
