@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -275,6 +276,24 @@ def test_command_off_a_terminal_prints_plain_stage_lines_without_prefect_noise(s
     assert any("dbt build skipped" in s for s in stages)  # the re-run: nothing new
     assert "\r" not in seed.cli_errors and "anonymous usage" not in seed.cli_errors
     assert all(line.startswith("newsroom: ") for line in lines), seed.cli_errors  # nothing else on stderr
+
+
+def test_a_copy_under_another_name_answers_every_view(seed, tmp_path):
+    """An analyst's snapshot (`cp news.duckdb snapshot.duckdb`) queries as the original: the
+    views (marts.quotes, marts.entity_mentions, staging) name no database. Before, each named
+    `news` and failed in the copy ('Catalog "news" does not exist')."""
+    snapshot = tmp_path / "snapshot.duckdb"
+    shutil.copyfile(seed.path, snapshot)
+    original, copy = duckdb.connect(str(seed.path), read_only=True), duckdb.connect(str(snapshot), read_only=True)
+    try:
+        views = copy.execute("select schema_name, view_name from duckdb_views() where not internal").fetchall()
+        assert ("marts", "quotes") in views and ("marts", "entity_mentions") in views
+        for schema, name in views:
+            query = f"select count(*) from {schema}.{name}"
+            assert copy.execute(query).fetchone() == original.execute(query).fetchone(), f"{schema}.{name}"
+    finally:
+        original.close()
+        copy.close()
 
 
 def test_every_model_and_column_is_described(seed):
