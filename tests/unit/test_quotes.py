@@ -333,3 +333,24 @@ def test_a_quotation_goes_to_the_cue_whose_clause_holds_it_not_the_first_cue(nlp
     text = "Trump said on Friday that Clinton once described the trade deal as “the gold standard” of deals."
     quote = next(q for q in quotes_of(nlp, text) if "gold standard" in q.quote_text)
     assert quote.quote_type == "mixed" and quote.speaker_text == "Trump"
+
+
+def test_a_reported_clause_runs_on_to_its_quotations_later_in_the_sentence(nlp):
+    """The parser ends "he would abdicate ..." before the quoted words its cue also reports:
+    one mixed quote over the whole, not two quoted fragments on their own."""
+    text = (
+        'Clinton said he would abdicate U.S. leadership in the Middle East, his world view is "dangerously wrong" '
+        'and he is a "bully".'
+    )
+    (quote,) = quotes_of(nlp, text)
+    assert quote.quote_type == "mixed" and quote.speaker_text == "Clinton"
+    assert quote.quote_text.startswith("he would abdicate") and "dangerously wrong" in quote.quote_text
+    assert "bully" in quote.quote_text
+
+
+def test_a_clause_before_its_cue_does_not_run_on_to_the_quotation_after_it(nlp):
+    text = 'Trump will use the debate to make news, Kall said: "I feel like he has a surprise up his sleeve."'
+    quotes = quotes_of(nlp, text)
+    direct = [q for q in quotes if q.quote_type == "direct"]
+    assert [q.quote_text for q in direct] == ["I feel like he has a surprise up his sleeve."]
+    assert all("surprise" not in q.quote_text for q in quotes if q.quote_type != "direct")

@@ -296,6 +296,7 @@ def _attribute_cue(cue: _Cue, mine: list[int], sent, index: _Spans, text: str, u
     if cue.direct_only:
         return [_Attribution(token, subject, spans[k], "direct") for k in mine]
     if mine:
+        content = _stretched(content, [spans[k] for k in mine], text, token.idx)
         inside = [k for k in mine if _overlaps(spans[k], content or (0, 0))]
         quoted = sum(_alpha(text[spans[k][0] : spans[k][1]]) for k in inside)
         unquoted = _alpha(text[content[0] : content[1]]) - quoted if content else 0
@@ -482,3 +483,26 @@ def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attributio
             continue
         joined.append(attribution)
     return joined
+
+
+# How far past its reported clause a cue's quotation may start and still continue the clause
+# (characters, no sentence end, colon or line between). PolNeAR train, quotations F1: 30 ->
+# 0.8313, 60 -> 0.8319, 120 -> 0.8317 (0.8289 without); dev 0.8344 at all three.
+_STRETCH_GAP = 60
+
+
+def _stretched(content, quotations: list[tuple[int, int]], text: str, cue_at: int):
+    """A reported clause that the parser ended before its cue's quotations later in the
+    sentence ('said he would abdicate leadership, his world view is "dangerously wrong" and
+    he is a "bully"', 'reported "2,521 shooting incidents"'): it runs on to the last of them,
+    a mixed quote, as annotators read it. Only a clause after its cue: one before it ('...,
+    Kall said: "I feel ..."') is no part of what follows."""
+    if not content or content[0] < cue_at:
+        return content
+    after = [q for q in quotations if q[0] >= content[1]]
+    if not after or any(_overlaps(q, content) for q in quotations):
+        return content
+    gap = text[content[1] : after[0][0]]
+    if len(gap) > _STRETCH_GAP or any(c in gap for c in ".!?:\n"):
+        return content
+    return (content[0], max(q[1] for q in after))
