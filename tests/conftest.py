@@ -60,6 +60,23 @@ def read_seed(path: Path) -> str:
     return split_seed_header(path.read_text())[1]
 
 
+POLNEAR_DEV = ROOT.parent / "shared" / "eval" / "quotes" / "polnear" / "dev"
+
+
+def polnear_dev_documents() -> list:
+    """The 84 PolNeAR dev articles as RawDocuments (read from ../shared/eval at test time;
+    the test skips where it is not)."""
+    if not POLNEAR_DEV.is_dir():
+        pytest.skip(f"{POLNEAR_DEV} is not here")
+    from newsroom.evaluate.quotes import load_split
+    from newsroom.records import RawDocument
+
+    return [
+        RawDocument(source_path=f"polnear/{name}", external_id=name, input_format="jsonl", text=text)
+        for name, text, _ in load_split(POLNEAR_DEV)
+    ]
+
+
 MART_QUERIES = {
     "articles": "select external_id, title, published_date, outlet, wire_agency, dateline, body_text, story_id, syndication, derived_from_article_id from marts.articles order by external_id",
     "entities": "select entity_id, canonical_name, entity_type, mention_count from marts.entities order by entity_id",

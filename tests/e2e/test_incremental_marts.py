@@ -16,27 +16,19 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, polnear_dev_documents
 
-POLNEAR_DEV = ROOT.parent / "shared" / "eval" / "quotes" / "polnear" / "dev"
 DROUGHT = ROOT / "tests" / "data" / "newcomer" / "drought.txt"
 SPLIT = [31, 31, 24]
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    if not POLNEAR_DEV.is_dir():
-        pytest.skip(f"{POLNEAR_DEV} is not here")
     from newsroom.annotate.annotator import annotate
-    from newsroom.evaluate.quotes import load_split
     from newsroom.extract.article import build_article
     from newsroom.extract.inputs import read_documents
-    from newsroom.records import RawDocument
 
-    documents = [
-        RawDocument(source_path=f"polnear/{name}", external_id=name, input_format="jsonl", text=text)
-        for name, text, _ in load_split(POLNEAR_DEV)
-    ]
+    documents = polnear_dev_documents()
     (in_full,) = read_documents(DROUGHT, 10**7)
     surname_only = dataclasses.replace(  # "Mr.": spaCy's small model tags a bare "Castillo" as no entity
         in_full, external_id="drought-first", text=in_full.text.replace("Ray Castillo", "Mr. Castillo")

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import polnear_dev_documents
 
-POLNEAR_DEV = ROOT.parent / "shared" / "eval" / "quotes" / "polnear" / "dev"
 SPLITS = {"60+24": [60, 24], "30+30+24": [30, 30, 24], "10x8+4": [8] * 10 + [4], "1+83": [1, 83]}
 # Each run places its new articles and the REOPEN_WINDOW most recent stored ones again, so
 # the last run of a split places all 84 with the text model of the whole corpus. Where the
@@ -24,17 +23,10 @@ PARAMS = list(SPLITS)
 
 @pytest.fixture(scope="module")
 def corpus():
-    if not POLNEAR_DEV.is_dir():
-        pytest.skip(f"{POLNEAR_DEV} is not here")
     from newsroom.annotate.annotator import annotate
-    from newsroom.evaluate.quotes import load_split
     from newsroom.extract.article import build_article
-    from newsroom.records import RawDocument
 
-    documents = [
-        RawDocument(source_path=f"polnear/{name}", external_id=name, input_format="jsonl", text=text)
-        for name, text, _ in load_split(POLNEAR_DEV)
-    ]
+    documents = polnear_dev_documents()
     articles = [build_article(d, date(2026, 12, 1)) for d in documents]
     assert len(articles) == 84 and all(not hasattr(a, "reason") for a in articles)
     return articles, list(annotate(articles, n_process=1))

@@ -13,20 +13,7 @@ full_names as (select * from {{ ref('int_story_person_names') }}),
 contexts as (select * from {{ ref('int_article_name_contexts') }}),
 
 {% if is_incremental() %}
-    built as (
-        select
-            article_id,
-            any_value(name_context) as name_context
-        from {{ this }}
-        group by article_id
-    ),
-
-    changed as (
-        select contexts.article_id
-        from contexts
-        left join built using (article_id)
-        where built.article_id is null or built.name_context is distinct from contexts.name_context
-    ),
+    {{ articles_to_rebuild(this) }},
 {% endif %}
 
 speakers as (
