@@ -354,3 +354,11 @@ def test_a_clause_before_its_cue_does_not_run_on_to_the_quotation_after_it(nlp):
     direct = [q for q in quotes if q.quote_type == "direct"]
     assert [q.quote_text for q in direct] == ["I feel like he has a surprise up his sleeve."]
     assert all("surprise" not in q.quote_text for q in quotes if q.quote_type != "direct")
+
+
+def test_a_title_in_quote_marks_is_no_quotation(nlp):
+    """News style puts the titles of songs, shows and books in quote marks: "La Gozadera" is
+    no quotation of the campaign's (a short title-case span not ending as a sentence)."""
+    text = 'The campaign added Latin hits including "La Gozadera" and "Madre Tierra." "We love it," Ana said.'
+    direct = [q.quote_text for q in quotes_of(nlp, text) if q.quote_type == "direct"]
+    assert "La Gozadera" not in direct and "We love it," in direct
