@@ -24,6 +24,21 @@ from ..processes import die_with_parent
 LOGS = "logs"
 
 
+# An increment's build leaves the views as they are: their SQL changes only with the project,
+# and marts built by another project are rebuilt with --full-refresh, which creates them all.
+# Re-creating the 13 views cost 1.0 s of model time, 0.4-0.5 s of the dbt stage, of a
+# 30-article increment into a 20,000-article warehouse (2026-12-04). Their tests still run:
+# `empty` indirect selection, as excluding a model otherwise drops the tests on it.
+FULL_BUILD = ["build", "--full-refresh"]
+INCREMENTAL_BUILD = [
+    "build",
+    "--exclude",
+    "config.materialized:view,resource_type:model",
+    "--indirect-selection",
+    "empty",
+]
+
+
 class DbtBuildError(RuntimeError):
     pass
 
@@ -124,7 +139,7 @@ class PrewarmedBuild:
     def build(self, full_refresh: bool = False) -> subprocess.CompletedProcess:
         self.used = True
         try:
-            self.process.stdin.write("build --full-refresh\n" if full_refresh else "build\n")
+            self.process.stdin.write(" ".join(FULL_BUILD if full_refresh else INCREMENTAL_BUILD) + "\n")
             self.process.stdin.close()
         except BrokenPipeError:  # it died early: its output says why
             pass

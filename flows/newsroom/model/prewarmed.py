@@ -1,6 +1,6 @@
 """The child process of dbt.PrewarmedBuild: import dbt and parse the project at once, then
-build when the run writes `build` (or `build --full-refresh`) on stdin (end of input: exit
-without building).
+build when the run writes a `build` command line on stdin (dbt.FULL_BUILD or
+dbt.INCREMENTAL_BUILD; end of input: exit without building).
 
 Run as `python -m newsroom.model.prewarmed TARGET_PATH LOG_PATH` with the dbt environment
 (model/dbt.py dbt_env). Parsing never opens the warehouse file, so it may run while the
