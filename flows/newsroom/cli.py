@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import HOME, PROJECT_ROOT, SettingError, Settings, quiet_prefect
+from .processes import raise_if_interrupted, stop_on_interrupt
 
 EXIT_CODES = """exit codes: 0 done; 1 the run failed (recorded in ops.runs); 2 bad arguments, settings,
 input or folder (nothing recorded); 3 another run is building the warehouse; 4 the warehouse
@@ -93,6 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings()
     source, warehouse = _preflight(args, settings)
+    stop_on_interrupt()
     try:
         with run_lock(warehouse, settings.lock_timeout_seconds):  # held again by the flow: re-entrant
             wait_for_no_writer(warehouse, settings.lock_timeout_seconds)
@@ -108,6 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                         input_path=str(source), warehouse_path=str(warehouse), collect=args.collect
                     )
             except Exception as exc:  # noqa: BLE001 - any failure of the run is reported in one line
+                raise_if_interrupted()  # the error a Ctrl-C became is reported as the Ctrl-C
                 print(
                     f"newsroom: the run failed ({type(exc).__name__}: {exc}); nothing it built was published "
                     "(ops.runs of a published warehouse records the failure)",

@@ -43,6 +43,7 @@ from .faults import article_fault, fault_point
 from .load import publish, warehouse
 from .load import stories as stories_store
 from .model import dbt
+from .processes import raise_if_interrupted
 from .progress import Progress
 from .records import Article, ClusterCounts, Collection, RawDocument, Rejection
 
@@ -83,8 +84,12 @@ class RunReport:
             if fault:
                 fault_point(name)
             yield
+        except Exception:
+            raise_if_interrupted()  # the error a Ctrl-C became (DuckDB's `Query interrupted`) is the Ctrl-C
+            raise
         finally:
             self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + time.perf_counter() - started
+        raise_if_interrupted()  # a Ctrl-C some library caught and turned into a result
 
 
 def run_report(report: RunReport, input_path: str) -> str:
@@ -217,6 +222,7 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
             article_fault("extract", document.raw_content)
             result = build_article(document, today)
         except Exception as exc:  # noqa: BLE001 - one bad page must not cost the batch
+            raise_if_interrupted()
             result = Rejection(
                 document.source_path, "extraction_error", f"{type(exc).__name__}: {exc}", document.article_id
             )
@@ -238,7 +244,7 @@ def load_batch(work: str, run_id: str, articles, annotations, rejections, ledger
         try:
             return warehouse.load_batch(con, run_id, articles, annotations, rejections, ledger), []
         except Exception:  # noqa: BLE001 - found per article below
-            pass
+            raise_if_interrupted()  # DuckDB's `Query interrupted` is Ctrl-C, not the batch's fault
         return _load_one_by_one(con, run_id, articles, annotations, rejections, ledger)
 
 
@@ -256,6 +262,7 @@ def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger
                 [entry for entry in ledger if entry[1] == article.article_id],
             )
         except Exception as exc:  # noqa: BLE001
+            raise_if_interrupted()
             error = exc
             refused.append(
                 Rejection(article.source_path, "load_error", f"{type(exc).__name__}: {exc}", article.article_id)
@@ -305,6 +312,7 @@ def _places(article: Article, annotation) -> list:
         article_fault("places", article.body_text)
         return places.resolve_places(article, annotation.mentions)
     except Exception as error:  # noqa: BLE001 - one article's places are not worth its load
+        raise_if_interrupted()
         annotation.flags.append(f"places_failed:{type(error).__name__}")
         return []
 
@@ -531,6 +539,7 @@ def _build_marts_if_stale(work: Path, report: RunReport) -> None:
 
 def _publish_success(work: Path, target: Path, report: RunReport, settings: Settings) -> None:
     """Record the run as a success in the working copy, then publish it."""
+    raise_if_interrupted()  # never publish a run that was asked to stop
     report.status = "success"
     with warehouse.opened(work) as con:
         warehouse.finish_run(

@@ -40,7 +40,7 @@ def test_dbt_parses_while_the_flow_writes_and_builds_on_that_manifest(empty_ware
         _wait_for_parse(prewarmed, started)
         writer.execute("insert into ops.runs (run_id, started_at, status) values ('r1', now(), 'running')")
         writer.close()  # the flow is done writing: now dbt may open the file
-        result = dbt.build(empty_warehouse, prewarmed)
+        result = dbt.build(empty_warehouse, prewarmed, full_refresh=True)  # as the flow builds a new warehouse
     finally:
         prewarmed.close()
     assert prewarmed.process.returncode == 0

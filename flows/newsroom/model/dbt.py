@@ -157,8 +157,9 @@ class PrewarmedBuild:
 def build(warehouse: Path, prewarmed: PrewarmedBuild | None = None, full_refresh: bool = False) -> DbtResult:
     """`dbt build` (models and their tests) against `warehouse`, by `prewarmed` if it was
     started for this warehouse and not used yet; raises with the failing nodes' messages if
-    anything fails. `full_refresh` rebuilds the incremental models whole: wanted whenever the
-    marts were built by another dbt project (or none), whose rows they would otherwise keep."""
+    anything fails. `full_refresh` rebuilds the incremental models whole and creates the
+    views: needed whenever the marts were built by another dbt project (or none), whose rows
+    they would otherwise keep and whose views an increment leaves as they are."""
     target = target_path(warehouse)
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
