@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -22,12 +23,21 @@ def model_name() -> str:
 @functools.lru_cache(maxsize=4)
 def load(name: str | None = None) -> Language:
     name = name or model_name()
-    probe = spacy.load(name)
-    unused = [pipe for pipe in probe.pipe_names if pipe not in NEEDED]
-    nlp = spacy.load(name, exclude=unused)
+    nlp = spacy.load(name, exclude=[c for c in _components(name) if c not in NEEDED])
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
+
+
+def _components(name: str) -> list[str]:
+    """Every component of an installed pipeline (a package or a folder), read from its
+    meta.json: loading the pipeline whole only to list them cost 0.27 s of every process
+    that annotates (2026-12-07)."""
+    if spacy.util.is_package(name):
+        return spacy.util.get_model_meta(spacy.util.get_package_path(name))["components"]
+    if Path(name).is_dir():
+        return spacy.util.get_model_meta(Path(name))["components"]
+    return spacy.load(name).component_names
 
 
 @Language.component("paragraph_breaks")
