@@ -39,8 +39,8 @@ def test_ctrl_c_during_a_load_query_stops_the_run_instead_of_loading_article_by_
 
     def load(con, run_id, articles, *rest):
         calls.append(len(articles))
-        if len(articles) > 1:  # the batch's transaction: a query that runs until Ctrl-C stops it
-            con.execute("select sum(hash(i)) from range(1000000000000) t(i)").fetchone()
+        if len(articles) > 1:  # the batch's transaction: a query of ~5 s here, unless Ctrl-C stops it
+            con.execute("select sum(hash(i)) from range(1000000000) t(i)").fetchone()
         return len(articles)
 
     monkeypatch.setattr(pipeline.warehouse, "load_batch", load)
