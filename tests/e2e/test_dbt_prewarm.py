@@ -61,3 +61,30 @@ def test_a_run_that_never_builds_ends_its_dbt_process_and_builds_nothing(empty_w
     prewarmed.close()
     assert prewarmed.process.returncode is not None
     assert not (prewarmed.target / "run_results.json").exists()
+
+
+def test_a_build_removes_the_target_directories_of_warehouses_unused_for_two_weeks(empty_warehouse, tmp_path):
+    """Every warehouse path gets a dbt target directory; those of temporary warehouses (an
+    eval's, a test's) are removed once stale, when any other build starts."""
+    import os
+    import shutil
+    import time
+
+    from newsroom.model import dbt
+
+    root = dbt.target_path(empty_warehouse).parent
+    stale, recent = root / "build-stale0test", root / "build-recent0test"
+    for folder, days in ((stale, dbt.STALE_TARGET_DAYS + 1), (recent, dbt.STALE_TARGET_DAYS - 1)):
+        (folder / "logs").mkdir(parents=True, exist_ok=True)
+        (folder / "manifest.json").write_text("{}")
+        then = time.time() - days * 86400
+        os.utime(folder, (then, then))
+    try:
+        prewarmed = dbt.PrewarmedBuild(empty_warehouse)
+        prewarmed.close()
+        assert not stale.exists()
+        assert recent.exists() and prewarmed.target.exists()
+    finally:
+        for folder in (stale, recent):
+            if folder.exists():
+                shutil.rmtree(folder)

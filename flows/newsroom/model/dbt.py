@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +111,27 @@ def target_path(warehouse: Path) -> Path:
     return DBT_TARGET_DIR / f"build-{digest}"
 
 
+# A warehouse's dbt target directory unused this long is removed when another build starts:
+# each warehouse path gets one (3-4 MB), and temporary warehouses (every `newsroom eval
+# clusters`, every test) left theirs for good, 1.1 GB of them by 2026-12-05. Removing a live
+# warehouse's costs its next build one full parse (~3 s).
+STALE_TARGET_DAYS = 14
+
+
+def prune_stale_targets(keep: Path, days: float = STALE_TARGET_DAYS) -> list[Path]:
+    """Remove the build directories beside `keep` not touched for `days`; the ones removed."""
+    cutoff = time.time() - days * 86400
+    removed = []
+    for stale in keep.parent.glob("build-*"):
+        try:
+            if stale != keep and stale.is_dir() and stale.stat().st_mtime < cutoff:
+                shutil.rmtree(stale)
+                removed.append(stale)
+        except OSError:  # another process removed or is using it: not ours to insist on
+            continue
+    return removed
+
+
 class PrewarmedBuild:
     """A `dbt build` process started as soon as a run has something new: it imports dbt and
     parses the project (6 s of a 17 s build on 2026-12-02: 3 s importing, 3 s parsing)
@@ -119,6 +141,8 @@ class PrewarmedBuild:
     def __init__(self, warehouse: Path):
         self.warehouse, self.target = Path(warehouse), target_path(warehouse)
         self.target.mkdir(parents=True, exist_ok=True)
+        os.utime(self.target)  # in use: not stale for another warehouse's build
+        prune_stale_targets(self.target)
         self._output = tempfile.TemporaryFile(mode="w+")  # not a pipe: nothing can fill and block it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newsroom.model.prewarmed", str(self.target), str(self.target / LOGS)],
