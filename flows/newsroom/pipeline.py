@@ -222,7 +222,6 @@ def extract_batch(documents: list[RawDocument], today: date) -> tuple[list[Artic
             article_fault("extract", document.raw_content)
             result = build_article(document, today)
         except Exception as exc:  # noqa: BLE001 - one bad page must not cost the batch
-            raise_if_interrupted()
             result = Rejection(
                 document.source_path, "extraction_error", f"{type(exc).__name__}: {exc}", document.article_id
             )
@@ -262,7 +261,7 @@ def _load_one_by_one(con, run_id: str, articles, annotations, rejections, ledger
                 [entry for entry in ledger if entry[1] == article.article_id],
             )
         except Exception as exc:  # noqa: BLE001
-            raise_if_interrupted()
+            raise_if_interrupted()  # not this article's load error
             error = exc
             refused.append(
                 Rejection(article.source_path, "load_error", f"{type(exc).__name__}: {exc}", article.article_id)
@@ -312,7 +311,6 @@ def _places(article: Article, annotation) -> list:
         article_fault("places", article.body_text)
         return places.resolve_places(article, annotation.mentions)
     except Exception as error:  # noqa: BLE001 - one article's places are not worth its load
-        raise_if_interrupted()
         annotation.flags.append(f"places_failed:{type(error).__name__}")
         return []
 

@@ -63,7 +63,7 @@ def test_a_run_that_never_builds_ends_its_dbt_process_and_builds_nothing(empty_w
     assert not (prewarmed.target / "run_results.json").exists()
 
 
-def test_a_build_removes_the_target_directories_of_warehouses_unused_for_two_weeks(empty_warehouse, tmp_path):
+def test_a_build_removes_the_target_directories_of_warehouses_unused_for_two_weeks(empty_warehouse):
     """Every warehouse path gets a dbt target directory; those of temporary warehouses (an
     eval's, a test's) are removed once stale, when any other build starts."""
     import os

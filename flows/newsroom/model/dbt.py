@@ -118,18 +118,15 @@ def target_path(warehouse: Path) -> Path:
 STALE_TARGET_DAYS = 14
 
 
-def prune_stale_targets(keep: Path, days: float = STALE_TARGET_DAYS) -> list[Path]:
-    """Remove the build directories beside `keep` not touched for `days`; the ones removed."""
+def prune_stale_targets(keep: Path, days: float = STALE_TARGET_DAYS) -> None:
+    """Remove the build directories beside `keep` not touched for `days`."""
     cutoff = time.time() - days * 86400
-    removed = []
     for stale in keep.parent.glob("build-*"):
         try:
             if stale != keep and stale.is_dir() and stale.stat().st_mtime < cutoff:
                 shutil.rmtree(stale)
-                removed.append(stale)
         except OSError:  # another process removed or is using it: not ours to insist on
             continue
-    return removed
 
 
 class PrewarmedBuild:
