@@ -67,6 +67,23 @@ def test_extraction_command_scores_a_small_benchmark(tmp_path, capsys):
     assert results["html: newsroom"].f1 > 0.8
 
 
+def test_an_input_without_the_story_is_no_rejected_article_and_is_scored_apart(tmp_path, capsys):
+    """L3S-GN1 has text dumps that are empty or navigation only: rejecting one is right, it
+    scores 0 for every system, and a row scores the pages whose input holds the story."""
+    (tmp_path / "textdump").mkdir()
+    truth = {}
+    for n, dump in enumerate([f"Home\nWorld\n{STORY}\nCopyright 2020 Example", "News |\nSports |\n" * 15]):
+        truth[f"page{n}"] = {"articleBody": STORY, "url": f"https://example.com/{n}"}
+        (tmp_path / "textdump" / f"page{n}.txt").write_text(dump)
+    (tmp_path / "ground-truth.json").write_text(json.dumps(truth))
+    results = extraction.run(tmp_path)[tmp_path.name]
+    out = capsys.readouterr().out
+    assert "real articles rejected as no_article_body: 0; 1 inputs do not hold the story" in out
+    assert results["text: newsroom"].recall == pytest.approx(
+        results["text: newsroom, pages whose input holds the story (1 pages)"].recall / 2
+    )
+
+
 def test_extraction_halves_split_by_site():
     assert extraction.site_half("https://www.example.com/a") == extraction.site_half("http://example.com/b/c")
     halves = {extraction.site_half(f"https://site{n}.example/x") for n in range(20)}

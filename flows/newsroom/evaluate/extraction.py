@@ -5,9 +5,12 @@ same pages: trafilatura alone on the HTML; keeping everything, jusText and trafi
 the text dumps (each line a paragraph).
 
 Every page of these sets is a news article labelled by assessors, so a page the pipeline
-rejects (no_article_body) is an error, and is counted. Each set is also scored on two halves
-split by site (the URL's host, hashed): a figure that holds on one half and not the other
-is a fit to the sample.
+rejects (no_article_body) is an error, and is counted, unless its input does not hold the
+story: 28 of L3S-GN1's text dumps are empty or navigation only, and score 0 for every system
+(their recall stays in the whole set's figure, which they cap at about 0.955; a row beside it
+scores the pages whose input holds the story). Each set is also scored on two halves split by
+site (the URL's host, hashed): a figure that holds on one half and not the other is a fit to
+the sample.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ SYSTEMS = {
     "text": ["newsroom", "keep everything", "jusText", "trafilatura on lines"],
     "html": ["newsroom", "trafilatura alone"],
 }
+HOLDS_STORY = 0.5  # recall of keeping the whole input: 0 on those 28, 0.8 or more on every other page of both sets
 TARGETS = {("text", "newsroom"): "target F1 >= 0.93", ("html", "newsroom"): "target >= trafilatura + 0.01"}
 
 
@@ -41,7 +45,8 @@ class SetScores:
     # (format, system) -> per-page (p, r, f) triples; (format, half) -> newsroom's on that half
     scores: dict = field(default_factory=dict)
     rejected: dict = field(default_factory=lambda: {"text": [], "html": []})
-    empty_inputs: dict = field(default_factory=lambda: {"text": 0, "html": 0})  # under 25 words: nothing to find
+    # inputs that hold under HOLDS_STORY of the gold story's shingles: nothing to find
+    without_story: dict = field(default_factory=lambda: {"text": 0, "html": 0})
     per_page: list = field(default_factory=list)
 
     def add(self, key, triple) -> None:
@@ -86,17 +91,22 @@ def _score_text(data: Path, page_id: str, gold: str, half: str, into: SetScores)
     ours, rejected = _ours(
         RawDocument(source_path=str(path), external_id=page_id, input_format="txt", text=text, date=header_date)
     )
-    if len(text.split()) < 25:
-        into.empty_inputs["text"] += 1  # L3S-GN1 has text dumps that are empty: every system scores 0
+    everything = page_shingle_match(gold, text)
+    holds_story = everything[0] >= HOLDS_STORY * (everything[0] + everything[2])  # tp / (tp + fn)
+    if not holds_story:
+        into.without_story["text"] += 1
     elif rejected:
         into.rejected["text"].append(page_id)
     triple = page_shingle_match(gold, ours)
     into.add(("text", "newsroom"), triple)
     into.add(("text", f"half {half}"), triple)
-    into.add(("text", "keep everything"), page_shingle_match(gold, text))
+    into.add(("text", "keep everything"), everything)
     reference = page_shingle_match(gold, _justext(text))
     into.add(("text", "jusText"), reference)
     into.add(("text", f"reference half {half}"), reference)
+    if holds_story:
+        into.add(("text", "half with story"), triple)
+        into.add(("text", "reference half with story"), reference)
     into.add(("text", "trafilatura on lines"), page_shingle_match(gold, _trafilatura(_as_html(text))))
     into.per_page.append((benchmark_prf([triple]).f1, page_id, "text"))
 
@@ -151,14 +161,13 @@ def _rows(scored: SetScores) -> list[tuple[str, PRF, str]]:
                     )
                 )
         reference = "jusText" if kind == "text" else "trafilatura"
-        for half in ("A", "B"):
+        subsets = {"A": "sites of half A", "B": "sites of half B", "with story": "pages whose input holds the story"}
+        for half, label in subsets.items():
             pages = scored.scores.get((kind, f"half {half}"), [])
-            if pages:
+            if pages and (half != "with story" or scored.without_story[kind]):
                 theirs = benchmark_prf(scored.scores[kind, f"reference half {half}"]).f1
                 note = f"{reference} {theirs:.3f}"
-                rows.append(
-                    (f"{kind}: newsroom, sites of half {half} ({len(pages)} pages)", benchmark_prf(pages), note)
-                )
+                rows.append((f"{kind}: newsroom, {label} ({len(pages)} pages)", benchmark_prf(pages), note))
     return rows
 
 
@@ -175,8 +184,8 @@ def run(data: Path, worst: int = 0) -> dict[str, dict[str, PRF]]:
         )
         for kind, pages in scored.rejected.items():
             listed = f" ({', '.join(pages[:5])}{'...' if len(pages) > 5 else ''})" if pages else ""
-            empty = scored.empty_inputs[kind]
-            note = f"; {empty} inputs hold under 25 words (nothing to extract: 0 for every system)" if empty else ""
+            empty = scored.without_story[kind]
+            note = f"; {empty} inputs do not hold the story (nothing to extract: 0 for every system)" if empty else ""
             print(f"  {kind}: real articles rejected as no_article_body: {len(pages)}{listed}{note}")
         print()
         if worst:
