@@ -362,3 +362,34 @@ def test_a_title_in_quote_marks_is_no_quotation(nlp):
     text = 'The campaign added Latin hits including "La Gozadera" and "Madre Tierra." "We love it," Ana said.'
     direct = [q.quote_text for q in quotes_of(nlp, text) if q.quote_type == "direct"]
     assert "La Gozadera" not in direct and "We love it," in direct
+
+
+def test_a_subject_the_parser_found_inside_the_quotation_is_not_the_speaker(nlp):
+    """On a long quotation before "said X", the parser sometimes gives "said" a second
+    subject inside the quotation ('"Watch a fetus on the table, its heart beating, ..." said
+    Carly Fiorina': "beating"); the cue was dropped and the quotation went to the speaker
+    before it (PolNeAR train). The error made by hand on a parse of our own sentence."""
+    from spacy.tokens import Doc
+
+    text = (
+        "\"Watch a small boat on the river, its engine failing, its crew shouting while someone yells, 'We have to "
+        "reach the bank before dark,' \" said county commissioner Laura Benning during the hearing."
+    )
+    parsed = nlp(text)
+    said, failing = (next(t.i for t in parsed if t.text == word) for word in ("said", "failing"))
+    heads, deps = [t.head.i for t in parsed], [t.dep_ for t in parsed]
+    heads[failing], deps[failing] = said, "nsubj"
+    misparsed = Doc(
+        nlp.vocab,
+        words=[t.text for t in parsed],
+        spaces=[bool(t.whitespace_) for t in parsed],
+        tags=[t.tag_ for t in parsed],
+        pos=[t.pos_ for t in parsed],
+        lemmas=[t.lemma_ for t in parsed],
+        heads=heads,
+        deps=deps,
+        ents=[f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ != "O" else "O" for t in parsed],
+    )
+    (quote,) = extract_quotes(misparsed, mentions_from_doc(misparsed))
+    assert quote.quote_text.startswith("Watch a small boat") and quote.cue_text == "said"
+    assert quote.speaker_text == "county commissioner Laura Benning"

@@ -237,7 +237,7 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             direct_only = not _is_cue(cue)
             if direct_only and not (len(overlapping) and is_direct_cue(cue)):
                 continue
-            subject = _subject(cue)
+            subject = _subject(cue, skip=lambda token: index.inside(token.idx))
             if subject is None or index.inside(subject.idx):
                 continue
             cues.append(_Cue(cue, subject, direct_only))

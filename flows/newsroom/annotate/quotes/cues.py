@@ -262,10 +262,12 @@ def is_direct_cue(token) -> bool:
 _SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp")
 
 
-def _active_subject(verb):
+def _active_subject(verb, skip=None):
     """The verb's subject, or the subject it shares with the verb it is coordinated with
-    or hangs from ("Rubio flipped his choice, saying ...", "McCain ... and says ...")."""
-    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+    or hangs from ("Rubio flipped his choice, saying ...", "McCain ... and says ...").
+    skip(token): subjects not to take (the parser gives a verb after a quotation a second
+    subject inside it: '"... its heart beating, ..." said Carly Fiorina')."""
+    own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj") and not (skip and skip(c))), None)
     if own is not None:
         return own if own.dep_ == "nsubj" else None
     if (
@@ -273,7 +275,7 @@ def _active_subject(verb):
         and verb.head.i != verb.i
         and not any(c.dep_ == "auxpass" for c in verb.children)
     ):
-        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        return next((c for c in verb.head.children if c.dep_ == "nsubj" and not (skip and skip(c))), None)
     return None
 
 
@@ -331,8 +333,8 @@ def _agentive(subject) -> bool:
     return subject.ent_type_ in _SPEAKER_LABELS or subject.lower_ in PRONOUNS or subject.lower_ in _VIEW_HOLDER_HEADS
 
 
-def _subject(cue):
+def _subject(cue, skip=None):
     if cue.lower_ == "according":
         to = next(c for c in cue.children if c.lower_ == "to")
         return next((c for c in to.children if c.dep_ == "pobj"), None)
-    return _active_subject(cue)
+    return _active_subject(cue, skip)
