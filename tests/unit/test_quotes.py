@@ -393,3 +393,19 @@ def test_a_subject_the_parser_found_inside_the_quotation_is_not_the_speaker(nlp)
     (quote,) = extract_quotes(misparsed, mentions_from_doc(misparsed))
     assert quote.quote_text.startswith("Watch a small boat") and quote.cue_text == "said"
     assert quote.speaker_text == "county commissioner Laura Benning"
+
+
+def test_an_opening_mark_typed_to_close_a_quotation_closes_it(nlp):
+    text = "“We are not done with the budget yet,“ she said on Monday. “We will vote again in the spring,” he added."
+    assert [text[s:e] for s, e in quoted_spans(text)] == [
+        "We are not done with the budget yet,",
+        "We will vote again in the spring,",
+    ]
+    first, second = quotes_of(nlp, text)
+    assert (first.speaker_text, first.cue_text, second.speaker_text) == ("she", "said", "he")
+
+
+def test_a_speaker_after_the_verb_that_follows_the_quotation(nlp):
+    """'"...," tweeted another': the parser takes the speaker for the verb's object."""
+    (quote,) = quotes_of(nlp, '"The pier will be rebuilt before the summer season starts," tweeted another.')
+    assert quote.cue_text == "tweeted" and quote.speaker_text == "another" and quote.quote_type == "direct"

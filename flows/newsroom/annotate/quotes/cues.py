@@ -260,6 +260,16 @@ def is_direct_cue(token) -> bool:
 
 
 _SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp")
+_CLOSING_MARKS = {'"', "”", "“", "’", "'"}
+
+
+def _inverted_subject(verb):
+    """The speaker after a verb that follows its quotation ('"...," tweeted another'), which
+    the parser takes for the verb's object."""
+    before = verb.i - 1
+    if before < verb.sent.start or verb.doc[before].text not in _CLOSING_MARKS:
+        return None
+    return next((c for c in verb.rights if c.dep_ in ("dobj", "attr")), None)
 
 
 def _active_subject(verb, skip=None):
@@ -270,6 +280,9 @@ def _active_subject(verb, skip=None):
     own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj") and not (skip and skip(c))), None)
     if own is not None:
         return own if own.dep_ == "nsubj" else None
+    inverted = _inverted_subject(verb)
+    if inverted is not None:
+        return inverted
     if (
         verb.dep_ in _SHARED_SUBJECT_DEPS
         and verb.head.i != verb.i

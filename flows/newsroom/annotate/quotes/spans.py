@@ -32,10 +32,13 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             i = j
             continue
         prev = text[i - 1] if i else ""
-        if ch in _OPEN or (ch == _STRAIGHT and open_at is None and prev in _OPENING_CONTEXT):
+        # An opening mark right after a word or punctuation while a quotation is open closes
+        # it: a typist's “Apparently not,“ he said.
+        wrong_way = ch in _OPEN and open_at is not None and prev not in _OPENING_CONTEXT
+        if not wrong_way and (ch in _OPEN or (ch == _STRAIGHT and open_at is None and prev in _OPENING_CONTEXT)):
             if open_at is None:
                 open_at = i + 1
-        elif ch in _CLOSE or ch == _STRAIGHT:
+        elif ch in _CLOSE or ch == _STRAIGHT or wrong_way:
             if open_at is not None:
                 spans.append((open_at, i))
                 open_at = None
