@@ -409,3 +409,12 @@ def test_a_speaker_after_the_verb_that_follows_the_quotation(nlp):
     """'"...," tweeted another': the parser takes the speaker for the verb's object."""
     (quote,) = quotes_of(nlp, '"The pier will be rebuilt before the summer season starts," tweeted another.')
     assert quote.cue_text == "tweeted" and quote.speaker_text == "another" and quote.quote_type == "direct"
+
+
+def test_a_quote_mark_run_on_to_its_cue_is_split_from_it(nlp):
+    """Scraped text often loses the space beside a quote mark ('said,“Look'): spaCy's
+    tokenizer kept that as one token, and the cue with it."""
+    text = "The mayor said,“Look, the bridge will be rebuilt before next winter.”The council agreed."
+    assert [t.text for t in nlp.tokenizer("said,“Look")] == ["said", ",", "“", "Look"]
+    (quote,) = quotes_of(nlp, text)
+    assert quote.quote_text.startswith("Look, the bridge") and quote.speaker_text == "The mayor"

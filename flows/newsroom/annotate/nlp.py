@@ -24,9 +24,25 @@ def model_name() -> str:
 def load(name: str | None = None) -> Language:
     name = name or model_name()
     nlp = spacy.load(name, exclude=[c for c in _components(name) if c not in NEEDED])
+    _split_run_on_quotes(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
+
+
+# A quote mark run on to the word beside it, as scraped text often has it ('Ryan
+# said,“Look, ...', 'paranoia,”Clinton said', 'Hispanics!”Former'): spaCy's English
+# tokenizer keeps 'said,“Look' as one token, so the cue and the quotation are lost.
+_RUN_ON_QUOTES = (
+    r"(?<=[A-Za-z0-9])[,.;:!?](?=[“”\"])",  # the punctuation before the mark
+    r"(?<=[,.;:!?])[“”\"](?=[A-Za-z])",  # the mark between punctuation and a word
+    r"(?<=[A-Za-z])[“”\"](?=[A-Za-z])",  # the mark between two words
+)
+
+
+def _split_run_on_quotes(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes) + list(_RUN_ON_QUOTES)
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
 
 
 def _components(name: str) -> list[str]:
