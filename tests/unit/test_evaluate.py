@@ -164,6 +164,8 @@ def test_quote_rows_split_quotations_from_indirect_speech():
     text = 'Smith said the plan would fail badly. "We will win this race," Jones said.'
     assert not quotes.is_quoted(text, [(11, 36)])
     assert quotes.is_quoted(text, [(39, 60)])  # the marks sit just outside the annotated span
+    nyt = "Smith's plan would fail. ''We will win this race,'' Jones said."
+    assert quotes.is_quoted(nyt, [(27, 49)]) and not quotes.is_quoted(nyt, [(0, 23)])  # two apostrophes, not one
     gold = [
         quotes.GoldAttribution(content=[(11, 36)], source=[(0, 5)], cue=[(6, 10)]),
         quotes.GoldAttribution(content=[(39, 60)], source=[(63, 68)], cue=[(69, 73)]),

@@ -418,3 +418,13 @@ def test_a_quote_mark_run_on_to_its_cue_is_split_from_it(nlp):
     assert [t.text for t in nlp.tokenizer("said,“Look")] == ["said", ",", "“", "Look"]
     (quote,) = quotes_of(nlp, text)
     assert quote.quote_text.startswith("Look, the bridge") and quote.speaker_text == "The mayor"
+
+
+def test_two_apostrophes_are_a_quote_mark(nlp):
+    """Some archives' plain text writes a double quote as two apostrophes (the New York
+    Times' in PolNeAR); one apostrophe stays an apostrophe."""
+    text = "''We will rebuild the harbour bridge,'' said Mr. Castillo, the mayor's deputy. It's the town's plan."
+    assert [text[s:e] for s, e in quoted_spans(text)] == ["We will rebuild the harbour bridge,"]
+    (quote,) = quotes_of(nlp, text)
+    assert quote.quote_type == "direct" and quote.quote_text == "We will rebuild the harbour bridge,"
+    assert quote.speaker_text.startswith("Mr. Castillo")

@@ -101,8 +101,9 @@ class QuoteScores:
         return self.cue_ok / self.cue_n if self.cue_n else 0.0
 
 
-# Quotation marks only: a single quote is far more often an apostrophe ("don't", "Obama's").
-QUOTE_MARKS = '"\u201c\u201d'
+# Quotation marks only: a single quote is far more often an apostrophe ("don't", "Obama's");
+# two apostrophes are the New York Times' quote mark in PolNeAR ("''We will win,'' he said").
+QUOTE_MARKS = ('"', "\u201c", "\u201d", "''")
 PRONOUNS = frozenset("i me my we us our you he him his she her they them their it its who one someone".split())
 NEAREST_NAMED = 2
 KINDS = ("all", "quoted", "indirect")  # the rows of `newsroom eval quotes`

@@ -260,7 +260,7 @@ def is_direct_cue(token) -> bool:
 
 
 _SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp")
-_CLOSING_MARKS = {'"', "”", "“", "’", "'"}
+_CLOSING_MARKS = {'"', "”", "“", "’", "'", "''"}
 
 
 def _inverted_subject(verb):

@@ -6,6 +6,10 @@ from __future__ import annotations
 _OPEN = {"“", "«", "„"}
 _CLOSE = {"”", "»"}
 _STRAIGHT = '"'
+# Two apostrophes stand for a straight double quote in some archives' plain text (the New
+# York Times' in PolNeAR: "''He shook hands with everybody,'' said Mr. Trump"): 116 of
+# its 840 train articles quote only that way.
+TWO_APOSTROPHES = "''"
 _OPENING_CONTEXT = set(" \t\n([{—–-:/") | {""}
 
 
@@ -23,26 +27,29 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             while j < n and text[j] in " \t\n":
                 j += 1
             if open_at is not None:
-                if j < n and (text[j] in _OPEN or text[j] == _STRAIGHT):
+                if j < n and (text[j] in _OPEN or text[j] == _STRAIGHT or text.startswith(TWO_APOSTROPHES, j)):
                     spans.append((open_at, i))
-                    open_at, i = j + 1, j + 1
+                    open_at = i = j + (2 if text.startswith(TWO_APOSTROPHES, j) else 1)
                     continue
                 spans.append((open_at, i))
                 open_at = None
             i = j
             continue
         prev = text[i - 1] if i else ""
+        width = 2 if ch == "'" and text.startswith(TWO_APOSTROPHES, i) else 1
+        if width == 2:
+            ch = _STRAIGHT
         # An opening mark right after a word or punctuation while a quotation is open closes
         # it: a typist's “Apparently not,“ he said.
         wrong_way = ch in _OPEN and open_at is not None and prev not in _OPENING_CONTEXT
         if not wrong_way and (ch in _OPEN or (ch == _STRAIGHT and open_at is None and prev in _OPENING_CONTEXT)):
             if open_at is None:
-                open_at = i + 1
+                open_at = i + width
         elif ch in _CLOSE or ch == _STRAIGHT or wrong_way:
             if open_at is not None:
                 spans.append((open_at, i))
                 open_at = None
-        i += 1
+        i += width
     if open_at is not None:
         spans.append((open_at, n))
     return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
