@@ -428,3 +428,12 @@ def test_two_apostrophes_are_a_quote_mark(nlp):
     (quote,) = quotes_of(nlp, text)
     assert quote.quote_type == "direct" and quote.quote_text == "We will rebuild the harbour bridge,"
     assert quote.speaker_text.startswith("Mr. Castillo")
+
+
+def test_what_someone_seems_to_hold_is_attributed_to_them(nlp):
+    (seemed, _) = quotes_of(
+        nlp, "Senator Maria Olvera seemed to suggest that the harbour bill would pass before the recess."
+    )
+    assert (seemed.cue_text, seemed.speaker_text) == ("seemed", "Senator Maria Olvera")
+    assert seemed.quote_text.startswith("to suggest that the harbour bill") and seemed.quote_type == "indirect"
+    assert quotes_of(nlp, "The local economy seemed to recover slowly after the long drought in the valley.") == []
