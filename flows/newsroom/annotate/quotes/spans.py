@@ -1,5 +1,5 @@
-"""Quoted spans: the text between quote marks, straight or curly, tolerant of unbalanced
-marks and of quotes that run over several paragraphs."""
+"""Quoted spans: the text between quote marks (straight, curly, or two apostrophes), tolerant
+of unbalanced or wrongly turned marks and of quotes that run over several paragraphs."""
 
 from __future__ import annotations
 
