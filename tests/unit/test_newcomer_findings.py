@@ -65,9 +65,10 @@ def test_a_surname_speaker_is_the_full_name_used_earlier(annotated):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="open (issue 15): alone in a warehouse of three, the two Port Ellery stories score 0.30 "
+    reason="blocked (issue 15; docs/evaluation.md): alone in a warehouse of three, the two Port Ellery stories score 0.30 "
     "(text 0.16, entities 0.38, places and people 0.41, times x1.3 for their common year) against a join "
-    "threshold of 0.22: the town and the council member weigh as much as a shared event would",
+    "threshold of 0.22: the town and the council member weigh as much as a shared event would, and ECB+ has no "
+    "pair of two events in one place to learn otherwise from",
 )
 def test_two_events_of_one_town_with_one_council_member_stay_two_stories(annotated, tmp_path):
     """The bridge vote and the library's Sunday hours share their town, its council and a
