@@ -25,7 +25,7 @@ from .cues import (
     _subject,
     is_direct_cue,
 )
-from .spans import _CLOSE, _STRAIGHT, TWO_APOSTROPHES, _alpha, _overlaps, _strip
+from .spans import CLOSING_MARKS, _alpha, _overlaps, _strip
 
 
 def phrase_tokens(head) -> list:
@@ -71,7 +71,7 @@ def _subtree_chars(root, exclude=None) -> tuple[int, int]:
     run = tokens[low : high + 1]
     while len(run) > 1 and (run[0].is_punct or run[0].lower_ in ("that", ",")):
         run = run[1:]
-    while len(run) > 1 and run[-1].is_punct and run[-1].text not in _CLOSE | {_STRAIGHT, TWO_APOSTROPHES}:
+    while len(run) > 1 and run[-1].is_punct and run[-1].text not in CLOSING_MARKS:
         run = run[:-1]
     return _span_chars(run)
 
@@ -159,7 +159,7 @@ def _object_as_view(cue):
         return None
     objects = _in_order(t for c in cue.rights if c.dep_ in _OBJECT_DEPS for t in c.subtree)
     objects = [t for t in objects if not t.is_space]
-    while objects and objects[-1].is_punct and objects[-1].text not in _CLOSE | {_STRAIGHT, TWO_APOSTROPHES}:
+    while objects and objects[-1].is_punct and objects[-1].text not in CLOSING_MARKS:
         objects.pop()
     return (objects[0].idx, objects[-1].idx + len(objects[-1].text)) if objects else None
 

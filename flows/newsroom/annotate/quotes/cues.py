@@ -4,6 +4,8 @@ What a cue's subject is, read from the parse."""
 
 from __future__ import annotations
 
+from .spans import CLOSING_MARKS
+
 _CUE_LEMMAS = {
     "say": "say said says saying",
     "tell": "tell told tells telling",
@@ -263,14 +265,16 @@ def is_direct_cue(token) -> bool:
 
 
 _SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp")
-_CLOSING_MARKS = {'"', "”", "“", "’", "'", "''"}
+# what may stand just before a verb that follows its quotation: a closing mark, one typed the
+# wrong way round, or a single quote's
+_AFTER_QUOTATION = CLOSING_MARKS | {"“", "’", "'"}
 
 
 def _inverted_subject(verb):
     """The speaker after a verb that follows its quotation ('"...," tweeted another'), which
     the parser takes for the verb's object."""
     before = verb.i - 1
-    if before < verb.sent.start or verb.doc[before].text not in _CLOSING_MARKS:
+    if before < verb.sent.start or verb.doc[before].text not in _AFTER_QUOTATION:
         return None
     return next((c for c in verb.rights if c.dep_ in ("dobj", "attr")), None)
 

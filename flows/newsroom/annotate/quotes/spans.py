@@ -10,7 +10,14 @@ _STRAIGHT = '"'
 # York Times' in PolNeAR: "''He shook hands with everybody,'' said Mr. Trump"): 116 of
 # its 840 train articles quote only that way.
 TWO_APOSTROPHES = "''"
+CLOSING_MARKS = _CLOSE | {_STRAIGHT, TWO_APOSTROPHES}  # the token texts a quotation may end with
 _OPENING_CONTEXT = set(" \t\n([{—–-:/") | {""}
+
+
+def _mark_at(text: str, i: int) -> tuple[str, int]:
+    """The character at i as a quote mark reads (two apostrophes as a straight double
+    quote), and how many characters it takes."""
+    return (_STRAIGHT, 2) if text.startswith(TWO_APOSTROPHES, i) else (text[i], 1)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -21,24 +28,22 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     open_at: int | None = None
     i, n = 0, len(text)
     while i < n:
-        ch = text[i]
+        ch, width = _mark_at(text, i)
         if ch == "\n":
             j = i
             while j < n and text[j] in " \t\n":
                 j += 1
             if open_at is not None:
-                if j < n and (text[j] in _OPEN or text[j] == _STRAIGHT or text.startswith(TWO_APOSTROPHES, j)):
+                mark, width = _mark_at(text, j) if j < n else ("", 0)
+                if mark in _OPEN or mark == _STRAIGHT:
                     spans.append((open_at, i))
-                    open_at = i = j + (2 if text.startswith(TWO_APOSTROPHES, j) else 1)
+                    open_at = i = j + width
                     continue
                 spans.append((open_at, i))
                 open_at = None
             i = j
             continue
         prev = text[i - 1] if i else ""
-        width = 2 if ch == "'" and text.startswith(TWO_APOSTROPHES, i) else 1
-        if width == 2:
-            ch = _STRAIGHT
         # An opening mark right after a word or punctuation while a quotation is open closes
         # it: a typist's “Apparently not,“ he said.
         wrong_way = ch in _OPEN and open_at is not None and prev not in _OPENING_CONTEXT
