@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import urllib.request
@@ -518,6 +519,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: the run's working copy is discarded, the published file untouched
         print("newsroom: interrupted; nothing was published", file=sys.stderr)
         return 130
+    finally:
+        # The command is done; what is left is the interpreter's last garbage collection over
+        # everything a run built (a 20,000-article corpus, spaCy's model): 0.8-1.0 s after a
+        # 30-article increment had printed its summary (2026-12-07), against 0.1 s with every
+        # object frozen out of it. Exit handlers still run (Prefect drains its logs and events).
+        gc.freeze()
 
 
 if __name__ == "__main__":

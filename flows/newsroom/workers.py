@@ -14,6 +14,7 @@ spaCy is imported only when there is work (it takes seconds): not at this module
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -58,6 +59,7 @@ def _load_in_worker(model: str | None) -> None:
 
     die_with_parent()  # a stopped or killed run takes its workers with it
     pipeline(model)  # at start-up, not on the first chunk
+    gc.freeze()  # the model stays for the worker's life: out of every collection, and its exit's
 
 
 _pool: ProcessPoolExecutor | None = None
