@@ -104,6 +104,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             wait_for_api = _connect_prefect(settings)
             from .pipeline import configured_ingest  # imports Prefect: after the checks
 
+            gc.freeze()  # what the imports made lives as long as the process: out of the run's collections
+
             wait_for_api()
             try:
                 with _reporting(settings):

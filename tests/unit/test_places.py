@@ -160,3 +160,23 @@ def test_the_gazetteer_is_built_once_then_read_from_its_cache_file(tmp_path, mon
         assert sorted(tmp_path.iterdir()) == [cached] and len(cached.read_bytes()) > 1000
     finally:
         places._built.cache_clear()
+
+
+def test_reading_the_gazetteer_leaves_the_garbage_collector_on_and_the_gazetteer_out_of_it(tmp_path, monkeypatch):
+    """It is read with collection off (unpickling set off full collections of the heap); a
+    collector left off after it would leak every reference cycle a run makes."""
+    import gc
+
+    from newsroom import config
+    from newsroom.annotate import places
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    places._built.cache_clear()
+    try:
+        gazetteer = places.gazetteer()
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and gc.is_tracked(gazetteer.by_name)
+        assert not any(o is gazetteer.by_name for o in gc.get_objects())  # frozen: no collection walks it
+    finally:
+        places._built.cache_clear()
