@@ -175,8 +175,7 @@ def test_reading_the_gazetteer_leaves_the_garbage_collector_on_and_the_gazetteer
     try:
         gazetteer = places.gazetteer()
         assert gc.isenabled()
-        frozen = gc.get_freeze_count()
-        assert frozen > 0 and gc.is_tracked(gazetteer.by_name)
+        assert gc.get_freeze_count() > 0 and gc.is_tracked(gazetteer.by_name)
         assert not any(o is gazetteer.by_name for o in gc.get_objects())  # frozen: no collection walks it
     finally:
         places._built.cache_clear()
