@@ -9,6 +9,7 @@ import pytest
 
 from newsroom.extract import metadata
 from newsroom.extract.article import build_article
+from newsroom.extract.html import page_text
 from newsroom.extract.plaintext import extract_body, tidy_body
 from newsroom.records import Article, RawDocument, Rejection
 
@@ -311,6 +312,32 @@ def test_truncated_html_does_not_raise():
     html = f"<html><body><article><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH[:60]}"
     article = build_article(RawDocument(source_path="t.html", external_id="t", input_format="html", html=html), TODAY)
     assert isinstance(article, Article) and "bus network" in article.body_text
+
+
+def test_a_story_the_html_parser_loses_is_read_by_a_second_parser_before_the_page_is_rejected():
+    # the shape of a 2008 L3S-GN1 page: two documents one after the other, a script in the
+    # first whose strings hold markup; libxml2 reads the second document into that script
+    first = (
+        "<html><body><p>Weather: clear</p><script>var m = new Array(); "
+        "m[0] = \"<font><a href='x'>Events</a></font>\"; document.writeln('</div>');</script></body></html>"
+    )
+    story = "".join(f"<br/>{paragraph}<br/>" for paragraph in PARAGRAPHS)
+    second = f"<!DOCTYPE HTML><html><head><title>T</title></head><body><table><tr><td>{story}</td></tr></table></body></html>"
+    html = first + "<SCRIPT LANGUAGE='JavaScript'><!-- Begin\nfunction f(){}\n// End --></script>" + second
+    assert "bus network" not in page_text(html)  # the premise: the tree has lost the story
+    article = build_article(RawDocument(source_path="c.html", external_id="c", input_format="html", html=html), TODAY)
+    assert isinstance(article, Article) and article.body_text.count("bus network") == 4
+    assert "html_reparsed" in article.quality_flags and "Weather" not in article.body_text
+    # an index page is still rejected after its second reading
+    index = "<html><body>" + "".join(f"<p><a href='/{n}'>Headline {n} about the economy</a></p>" for n in range(30))
+    assert isinstance(
+        build_article(RawDocument(source_path="i.html", external_id="i", input_format="html", html=index), TODAY),
+        Rejection,
+    )
+
+
+def test_comments_in_the_markup_are_not_page_text():
+    assert page_text("<html><body><!-- Weather Conditions --><p>Temperature: 25</p></body></html>") == "Temperature: 25"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import date
 from ..records import Article, RawDocument, Rejection
 from ..text import sentences
 from . import metadata
-from .html import extract_html
+from .html import extract_html, streamed_page_text
 from .language import article_language
 from .plaintext import Extraction, extract_body, prose_words, split_blocks, tidy_body
 
@@ -44,6 +44,8 @@ def build_article(doc: RawDocument, today: date) -> Article | Rejection:
     html_result = extract_html(doc.html, doc.url, today) if doc.html is not None else None
     extraction, body, method = _body(doc, html_result)
     rejection = _no_story(doc, extraction, body, method)
+    if rejection is not None and doc.html is not None:
+        extraction, body, rejection = _reparsed(doc, flags, (extraction, body, rejection))
     if rejection is not None:
         return rejection
     page = html_result or _NO_HTML
@@ -113,6 +115,20 @@ def _body(doc: RawDocument, html_result) -> tuple[Extraction, str, str]:
         body = tidy_body(html_result.body, html_result.title)
         return _align(extraction, body), body, "trafilatura"
     return extraction, extraction.body, "blocks"
+
+
+def _reparsed(doc: RawDocument, flags: list[str], found: tuple) -> tuple[Extraction, str, Rejection | None]:
+    """Before an HTML page is rejected, its blocks read again by the stdlib's tokenizer:
+    libxml2, which trafilatura and page_text parse with, can lose the rest of a broken page
+    (an L3S-GN1 page of two concatenated documents: a script string in the first swallowed
+    the second, the story with it, so both saw 18 words of weather). Only pages about to be
+    rejected pay for the second reading."""
+    extraction = extract_body(streamed_page_text(doc.html))
+    rejection = _no_story(doc, extraction, extraction.body, "blocks")
+    if rejection is not None:
+        return found
+    flags.append("html_reparsed")
+    return extraction, extraction.body, None
 
 
 def sentence_words(body: str) -> int:

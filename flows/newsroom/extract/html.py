@@ -73,7 +73,7 @@ def page_text(html: str) -> str:
         text = ""
     # libxml2 gives up on a page nested deeper than it allows (100,000 <div>s: a tree of
     # nothing), and the walk below recurses: such a page is read by a streaming tokenizer.
-    return text or _streamed_text(html)
+    return text or streamed_page_text(html)
 
 
 class _BlockTokenizer(HTMLParser):
@@ -108,7 +108,9 @@ class _BlockTokenizer(HTMLParser):
             self.current.append(data)
 
 
-def _streamed_text(html: str) -> str:
+def streamed_page_text(html: str) -> str:
+    """page_text by the stdlib's streaming tokenizer: no tree, so no depth limit, and a
+    second reading of a page libxml2 misreads."""
     tokenizer = _BlockTokenizer()
     tokenizer.feed(html)
     tokenizer.close()
@@ -131,7 +133,11 @@ def _tree_text(html: str) -> str:
         current.clear()
 
     def walk(element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
+        if not isinstance(element.tag, str):  # a comment or processing instruction: not page text
+            if element.tail:
+                current.append(element.tail)
+            return
+        tag = element.tag
         if tag in _SKIP_TAGS:
             if element.tail:
                 current.append(element.tail)
