@@ -308,6 +308,29 @@ def test_html_article_uses_trafilatura_and_htmldate():
     assert article.body_text.count("bus network") == 3
 
 
+def test_a_page_without_article_markup_is_read_by_the_block_classifier_and_one_with_it_by_trafilatura():
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
+    comments = "<h3>Have your say</h3>" + "".join(
+        f"<p>I think the council should have asked us first, honestly.</p><p>Posted by: reader{n} on May 4, 2021 09:29 PM</p>"
+        for n in range(3)
+    )
+    page = (
+        "<html><head><title>Council expands buses</title>{meta}</head><body><div>{story}</div>{comments}</body></html>"
+    )
+    plain = page.format(meta="", story=story, comments=comments)
+    marked = page.format(meta='<meta property="og:type" content="article">', story=story, comments=comments)
+    read = {
+        name: build_article(
+            RawDocument(source_path=f"{name}.html", external_id=name, input_format="html", html=html), TODAY
+        )
+        for name, html in (("plain", plain), ("marked", marked))
+    }
+    assert read["plain"].extraction_method == "blocks" and read["marked"].extraction_method == "trafilatura"
+    for article in read.values():
+        assert article.body_text.count("bus network") == 4
+    assert "Posted by" not in read["plain"].body_text and "asked us first" not in read["plain"].body_text
+
+
 def test_truncated_html_does_not_raise():
     html = f"<html><body><article><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH[:60]}"
     article = build_article(RawDocument(source_path="t.html", external_id="t", input_format="html", html=html), TODAY)
