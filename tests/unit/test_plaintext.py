@@ -331,6 +331,13 @@ def test_a_page_without_article_markup_is_read_by_the_block_classifier_and_one_w
     assert "Posted by" not in read["plain"].body_text and "asked us first" not in read["plain"].body_text
 
 
+def test_a_subheading_in_capitals_stays_in_trafilaturas_body_but_a_promo_in_capitals_leaves_a_page_scrape():
+    body = "\n\n".join([PARAGRAPHS[0], "FORD MUSTANG MACH E", PARAGRAPHS[1], PARAGRAPHS[2]])
+    assert "FORD MUSTANG MACH E" in tidy_body(body)
+    scrape = "\n".join(["Council expands buses", PARAGRAPHS[0], "GET FOX BUSINESS ON THE GO", *PARAGRAPHS[1:]])
+    assert "GET FOX BUSINESS" not in extract_body(scrape).body
+
+
 def test_truncated_html_does_not_raise():
     html = f"<html><body><article><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH[:60]}"
     article = build_article(RawDocument(source_path="t.html", external_id="t", input_format="html", html=html), TODAY)
