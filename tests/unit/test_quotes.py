@@ -437,3 +437,18 @@ def test_what_someone_seems_to_hold_is_attributed_to_them(nlp):
     assert (seemed.cue_text, seemed.speaker_text) == ("seemed", "Senator Maria Olvera")
     assert seemed.quote_text.startswith("to suggest that the harbour bill") and seemed.quote_type == "indirect"
     assert quotes_of(nlp, "The local economy seemed to recover slowly after the long drought in the valley.") == []
+
+
+def test_the_speaker_of_a_relative_clause_is_the_person_it_describes(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The mayor met residents on Monday. Council member Maria Lopez, who said the budget would pass, "
+        "spoke first. “We have the votes,” she added.",
+    )
+    indirect = next(q for q in quotes if q.quote_type == "indirect")
+    assert indirect.quote_text.startswith("the budget would pass")
+    assert indirect.speaker_mention_text == "who" and indirect.speaker_text.endswith("Maria Lopez")
+    assert indirect.speaker_canonical == "Maria Lopez" and indirect.speaker_kind == "named_person"
+    # and a pronoun after it resolves to her, not to the mayor
+    direct = next(q for q in quotes if q.quote_type == "direct")
+    assert direct.speaker_text.endswith("Maria Lopez")
