@@ -452,3 +452,17 @@ def test_the_speaker_of_a_relative_clause_is_the_person_it_describes(nlp):
     # and a pronoun after it resolves to her, not to the mayor
     direct = next(q for q in quotes if q.quote_type == "direct")
     assert direct.speaker_text.endswith("Maria Lopez")
+
+
+def test_a_quotation_the_parser_ends_as_a_sentence_goes_to_the_cue_of_the_sentence_after_it(nlp):
+    text = (
+        "“Trump is not fit to lead,” Clinton said on Monday.\n\n"
+        "“Does he not understand that we wrote their constitution?” Biden said. “He does not, and he never will.”\n\n"
+        "“We will win this state in November, whatever the polls say.”\n\nThe crowd cheered it."
+    )
+    quotes = quotes_of(nlp, text)
+    by_text = {q.quote_text.split()[0]: q for q in quotes}
+    assert by_text["Does"].speaker_text == "Biden" and by_text["Does"].cue_text == "said"
+    assert by_text["Does"].quote_text.endswith("He does not, and he never will.")  # one quote, two pieces
+    # a quotation alone in its paragraph continues the speaker before it, not a cue after it
+    assert by_text["We"].speaker_text == "Biden"

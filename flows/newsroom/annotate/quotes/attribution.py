@@ -295,6 +295,9 @@ def _attribute_cue(cue: _Cue, mine: list[int], sent, index: _Spans, text: str, u
     spans, content, token, subject = index.spans, cue.content, cue.token, cue.subject
     used.update(mine)
     if cue.direct_only:
+        if not mine and (k := _quotation_ending_before(sent, index, text, used)) is not None:
+            used.add(k)
+            return [_Attribution(token, subject, spans[k], "direct")]
         return [_Attribution(token, subject, spans[k], "direct") for k in mine]
     if mine:
         content = _stretched(content, [spans[k] for k in mine], text, token.idx)
@@ -314,9 +317,31 @@ def _attribute_cue(cue: _Cue, mine: list[int], sent, index: _Spans, text: str, u
     # ("Muir asked who would win.") leaves the next quotation to the cue of its own sentence.
     k = index.first_unused_starting(sent.end_char, sent.end_char + 3, used)
     if k is None or not _opens_quotation(text, sent.end_char):
-        return []
+        # '“Does he not understand that?” Biden said.': the parser ends the sentence at the
+        # quotation's question mark, and "Biden said." reports the quotation just before it
+        k = _quotation_ending_before(sent, index, text, used)
+        if k is None:
+            return []
     used.add(k)
     return [_Attribution(token, subject, spans[k], "direct")]
+
+
+def _quotation_ending_before(sent, index: _Spans, text: str, used: set[int]) -> int | None:
+    """The unattributed quotation that ends right where the sentence starts (nothing but
+    closing marks, punctuation and spaces between them)."""
+    k = bisect_right(index.ends, sent.start_char) - 1
+    if k < 0 or k in used or sent.start == 0:
+        return None
+    between = text[index.ends[k] : sent.start_char]
+    if "\n" in between or not all(ch.isspace() or ch in _AFTER_QUOTATION for ch in between):
+        return None
+    # the quotation is a sentence of its own, not a phrase quoted at the end of one
+    before = text[sent.doc[sent.start - 1].sent.start_char : index.starts[k]]
+    return k if all(ch.isspace() or ch in _BEFORE_QUOTATION for ch in before) else None
+
+
+_AFTER_QUOTATION = frozenset("”»\"'’.!?,")
+_BEFORE_QUOTATION = frozenset("“«\"'‘")
 
 
 def _opens_quotation(text: str, end: int) -> bool:
