@@ -466,3 +466,16 @@ def test_a_quotation_the_parser_ends_as_a_sentence_goes_to_the_cue_of_the_senten
     assert by_text["Does"].quote_text.endswith("He does not, and he never will.")  # one quote, two pieces
     # a quotation alone in its paragraph continues the speaker before it, not a cue after it
     assert by_text["We"].speaker_text == "Biden"
+
+
+def test_a_quotation_after_a_name_and_a_colon_is_that_names(nlp):
+    text = (
+        "Both candidates rejected the idea on Sunday.\n\n"
+        "Hillary Clinton: “Our goal is not to contain the group but to defeat it.” "
+        "Jeb Bush: “The mission is to destroy the group, not to contain it.”\n\n"
+        "The mayor told CNN: “We are ready for the storm and its floods.”"
+    )
+    quotes = {q.quote_text.split()[1]: q for q in quotes_of(nlp, text)}
+    assert quotes["goal"].speaker_text == "Hillary Clinton" and quotes["goal"].cue_text == ":"
+    assert quotes["mission"].speaker_text == "Jeb Bush"
+    assert quotes["are"].speaker_text == "The mayor"  # the object of "told" is not the speaker
