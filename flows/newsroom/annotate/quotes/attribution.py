@@ -500,8 +500,7 @@ def _named_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_
         if match is None:
             continue
         k = index.first_unused_starting(match.end(), match.end(), used)
-        before = text[: ent.start_char].rstrip(" \t")
-        if k is None or (before and not before.endswith(_OPENS_CLAUSE)):
+        if k is None or not _opens_clause(text, ent.start_char):
             continue
         colon = doc.char_span(match.start(1), match.end(1))
         if colon is None:
@@ -511,8 +510,17 @@ def _named_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_
     return found
 
 
+def _opens_clause(text: str, start: int) -> bool:
+    """Whether the text before `start` (spaces aside) is the text's start or ends a clause;
+    read backwards a character at a time, never a copy of the text before it."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in _OPENS_CLAUSE
+
+
 _COLON_THEN_QUOTE = re.compile(r"[ \t]*(:)[ \t]*[“\"«]")
-_OPENS_CLAUSE = ("\n", ".", "-", "—", "–", "”", '"', "]", ")")
+_OPENS_CLAUSE = frozenset('\n.-—–”"])')
 
 
 def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attribution]:
