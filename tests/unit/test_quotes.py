@@ -479,3 +479,13 @@ def test_a_quotation_after_a_name_and_a_colon_is_that_names(nlp):
     assert quotes["goal"].speaker_text == "Hillary Clinton" and quotes["goal"].cue_text == ":"
     assert quotes["mission"].speaker_text == "Jeb Bush"
     assert quotes["are"].speaker_text == "The mayor"  # the object of "told" is not the speaker
+
+
+def test_a_pronoun_does_not_resolve_to_a_speaker_inside_what_another_reports(nlp):
+    quotes = quotes_of(
+        nlp,
+        "At a rally on Saturday, Donald Trump claimed that President Obama wanted to admit 250,000 refugees. "
+        "“You would have to be insane to let them in,” he said.",
+    )
+    direct = next(q for q in quotes if q.quote_type == "direct")
+    assert direct.speaker_mention_text == "he" and direct.speaker_text == "Donald Trump"

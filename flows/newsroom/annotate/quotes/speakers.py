@@ -93,13 +93,31 @@ class _Descriptions:
         return None
 
 
+class _Reported:
+    """The spans attributions report (their pieces), to ask whether a position lies in one."""
+
+    def __init__(self, attributions):
+        spans = sorted(span for a in attributions for span in (a.parts or (a.content,)))
+        self.starts = [s for s, _ in spans]
+        self.reach, furthest = [], -1
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def inside(self, position: int) -> bool:
+        k = bisect_left(self.starts, position + 1) - 1
+        return k >= 0 and self.reach[k] > position
+
+
 def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> list[Quote]:
     text = doc.text if text is None else text
     spans = quoted_spans(text)
     quotes: list[Quote] = []
     resolved_speakers: list[tuple[int, list, Mention | None]] = []  # (cue position, phrase, entity)
     descriptions, index = _Descriptions(doc), _Mentions(mentions)
-    for attribution in attribute(doc, spans, text):
+    attributions = attribute(doc, spans, text)
+    reported = _Reported(attributions)
+    for attribution in attributions:
         budget.check()
         written, phrase, entity, head, unresolved = _speaker(
             attribution.subject, resolved_speakers, descriptions, index, mentions
@@ -108,7 +126,11 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
         affiliation = next(
             (m.canonical_name for m in index.within(p_start, p_end) if m is not entity and m.label != "PERSON"), None
         )
-        resolved_speakers.append((attribution.cue.idx, phrase, entity))
+        # a speaker named inside what another reports ("Trump claimed that Obama wanted to
+        # admit 250,000 Syrians") is no one a later "he said" refers to (PolNeAR train, strict
+        # speaker on all attributions 0.885 -> 0.887; dev 0.886 -> 0.889)
+        if not reported.inside(attribution.cue.idx):
+            resolved_speakers.append((attribution.cue.idx, phrase, entity))
         start, end = attribution.content
         w_start, w_end = _span_chars(written)
         quotes.append(
