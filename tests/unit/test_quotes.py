@@ -489,3 +489,14 @@ def test_a_pronoun_does_not_resolve_to_a_speaker_inside_what_another_reports(nlp
     )
     direct = next(q for q in quotes if q.quote_type == "direct")
     assert direct.speaker_mention_text == "he" and direct.speaker_text == "Donald Trump"
+
+
+def test_a_pronoun_does_not_resolve_to_a_person_named_only_inside_a_quotation(nlp):
+    quotes = quotes_of(
+        nlp,
+        "The island's tourism website has a message for Americans: “Donald Trump may become your president!”\n\n"
+        "“I’m in disbelief at the emails we have received this week,” he said.",
+    )
+    direct = next(q for q in quotes if q.quote_text.startswith("I’m in disbelief"))
+    assert direct.speaker_mention_text == "he" and "Trump" not in direct.speaker_text
+    assert direct.speaker_kind == "unresolved"

@@ -4,12 +4,12 @@ fuller earlier description of the same role."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from ...records import Mention, Quote
 from .. import budget
-from .attribution import _span_chars, attribute, phrase_tokens
+from .attribution import _span_chars, _Spans, attribute, phrase_tokens
 from .cues import _PERSON_PRONOUNS, ANON_SOURCE_HEADS, OFFICIAL_HEADS, ORG_HEADS, PRONOUNS
 from .spans import quoted_spans
 
@@ -29,6 +29,11 @@ class _Mentions:
         if k < len(self.mentions) and self.starts[k] <= start:
             return self.mentions[k]
         return None
+
+    def before(self, position: int):
+        """The mentions ending at or before `position`, nearest first."""
+        for k in range(bisect_right(self.ends, position) - 1, -1, -1):
+            yield self.mentions[k]
 
     def within(self, start: int, end: int):
         """The mentions inside [start, end), in order."""
@@ -114,13 +119,13 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
     spans = quoted_spans(text)
     quotes: list[Quote] = []
     resolved_speakers: list[tuple[int, list, Mention | None]] = []  # (cue position, phrase, entity)
-    descriptions, index = _Descriptions(doc), _Mentions(mentions)
+    descriptions, index, quoted = _Descriptions(doc), _Mentions(mentions), _Spans(spans)
     attributions = attribute(doc, spans, text)
     reported = _Reported(attributions)
     for attribution in attributions:
         budget.check()
         written, phrase, entity, head, unresolved = _speaker(
-            attribution.subject, resolved_speakers, descriptions, index, mentions
+            attribution.subject, resolved_speakers, descriptions, index, quoted
         )
         p_start, p_end = _span_chars(phrase)
         affiliation = next(
@@ -159,7 +164,7 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
 _RELATIVE = frozenset({"who", "that", "which"})
 
 
-def _speaker(subject, resolved_speakers, descriptions, index, mentions: list[Mention]):
+def _speaker(subject, resolved_speakers, descriptions, index, quoted):
     """(the phrase as written at the cue, the fullest phrase for the speaker, its entity, the
     head token, whether a pronoun stayed unresolved): a pronoun resolved to an earlier speaker
     or person, "the official" to the fuller description before it, a relative pronoun to the
@@ -168,7 +173,7 @@ def _speaker(subject, resolved_speakers, descriptions, index, mentions: list[Men
     phrase, entity = written, index.at(*_span_chars([subject]))
     unresolved = False
     if subject.lower_ in PRONOUNS and len(written) == 1:
-        phrase, entity = _resolve_pronoun(subject, resolved_speakers, mentions)
+        phrase, entity = _resolve_pronoun(subject, resolved_speakers, index, quoted)
         unresolved = phrase is None
         phrase = phrase or written
     elif subject.lower_ in _RELATIVE and subject.head.dep_ == "relcl":
@@ -212,9 +217,11 @@ def _could_be_person(phrase, entity: Mention | None) -> bool:
     return word.endswith(_PERSON_ENDINGS) and not word.endswith(_NOT_PERSON_ENDINGS)
 
 
-def _resolve_pronoun(pronoun, resolved_speakers, mentions: list[Mention]):
-    """Nearest earlier compatible speaker, else nearest earlier person (he/she) or
-    organisation/country (it/we/they). "I" outside a quotation is the writer: as written."""
+def _resolve_pronoun(pronoun, resolved_speakers, index, quoted):
+    """Nearest earlier compatible speaker, else the nearest earlier person (he/she) or
+    organisation/country (it/we/they) named outside a quotation (a "he" after a quoted "Donald
+    Trump may become your president!" is not Trump: PolNeAR train, strict speaker on
+    quotations 0.892 -> 0.894). "I" outside a quotation is the writer: as written."""
     if pronoun.lower_ == "i":
         return None, None
     wants_person = pronoun.lower_ in _PERSON_PRONOUNS
@@ -229,10 +236,11 @@ def _resolve_pronoun(pronoun, resolved_speakers, mentions: list[Mention]):
         if not wants_person and (not is_person):
             return phrase, entity
     labels = ("PERSON",) if wants_person else ("ORG", "GPE", "NORP")
-    earlier = [m for m in mentions if m.end_char <= pronoun.idx and m.label in labels]
-    if earlier:
-        mention = earlier[-1]
+    for mention in index.before(pronoun.idx):
+        if mention.label not in labels or quoted.inside(mention.start_char):
+            continue
         span = pronoun.doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
         if span is not None:
             return list(span), mention
+        return None, None
     return None, None
