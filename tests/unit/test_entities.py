@@ -78,6 +78,26 @@ def test_ambiguous_short_name_is_not_merged():
     assert canon[2] == "Kim"  # two people called Kim: precision first
 
 
+def test_a_surname_the_model_took_for_an_organisation_is_the_person_the_article_names_in_full():
+    text = "Bob Menendez backed the bill. Menendez said the vote would come soon. Washington waited."
+    mentions = [
+        Mention(0, 12, "Bob Menendez", "PERSON"),
+        Mention(30, 38, "Menendez", "ORG"),
+        Mention(71, 81, "Washington", "GPE"),
+    ]
+    read = {m.mention_text: m for m in canonicalise(mentions, text)}
+    assert read["Menendez"].canonical_name == "Bob Menendez" and read["Menendez"].label == "PERSON"
+    # a place whose name is no full name's surname stays the place
+    assert read["Washington"].canonical_name == "Washington" and read["Washington"].label == "GPE"
+
+
+def test_a_first_name_the_model_took_for_a_place_stays_the_place():
+    text = "Jordan Peterson spoke. Jordan closed its border."
+    mentions = [Mention(0, 15, "Jordan Peterson", "PERSON"), Mention(23, 29, "Jordan", "GPE")]
+    read = {m.mention_text: m for m in canonicalise(mentions, text)}
+    assert read["Jordan"].canonical_name == "Jordan" and read["Jordan"].label == "GPE"
+
+
 def test_label_is_made_consistent_by_majority_within_an_article():
     text = "Acme Corp grew. Acme Corp hired. Acme Corp said."
     mentions = [
