@@ -1,5 +1,6 @@
-"""HTML pages: trafilatura for the body, htmldate for the date, our own block cleaner as
-the fallback where trafilatura returns nothing or too little."""
+"""HTML pages: trafilatura's body and metadata, htmldate for the date, and the page as text
+for our own block classifier; extract/article.py chooses between the two bodies (trafilatura
+where the page marks its article up, see `marked_up`)."""
 
 from __future__ import annotations
 
