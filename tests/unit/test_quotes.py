@@ -500,3 +500,12 @@ def test_a_pronoun_does_not_resolve_to_a_person_named_only_inside_a_quotation(nl
     direct = next(q for q in quotes if q.quote_text.startswith("I’m in disbelief"))
     assert direct.speaker_mention_text == "he" and "Trump" not in direct.speaker_text
     assert direct.speaker_kind == "unresolved"
+
+
+def test_a_quotation_goes_to_the_cue_right_after_it_not_to_the_first_cue_of_its_sentence(nlp):
+    quotes = quotes_of(
+        nlp,
+        'Smith praised the plan on Monday: "It will create thousands of jobs across the state," the governor added.',
+    )
+    (quote,) = [q for q in quotes if q.quote_type == "direct"]
+    assert quote.cue_text == "added" and quote.speaker_mention_text == "the governor"

@@ -270,14 +270,14 @@ def _attribute_sentence(cues: list[_Cue], sent, overlapping: range, index: _Span
     cue (see _owner), then each cue its quotations or, without any, its reported clause."""
     spans, sent_range = index.spans, (sent.start_char, sent.end_char)
     in_sentence = [k for k in overlapping if k not in used and _overlaps(spans[k], sent_range)]
-    owners = {k: _owner(spans[k], cues) for k in in_sentence} if cues else {}
+    owners = {k: _owner(spans[k], cues, text) for k in in_sentence} if cues else {}
     found = []
     for n, cue in enumerate(cues):
         found += _attribute_cue(cue, [k for k in in_sentence if owners[k] == n], sent, index, text, used)
     return found
 
 
-def _owner(span: tuple[int, int], cues: list[_Cue]) -> int:
+def _owner(span: tuple[int, int], cues: list[_Cue], text: str) -> int:
     """The cue a quotation belongs to: the one whose reported clause holds it (the outermost:
     in "Trump said that Clinton once described the deal as “the gold standard”" the
     annotation's speaker is Trump), else the sentence's first cue. The first cue took every
@@ -285,7 +285,19 @@ def _owner(span: tuple[int, int], cues: list[_Cue]) -> int:
     the reply to "thank" (PolNeAR train, 2026-12-03: quotations 0.807 -> 0.824; holding the
     innermost 0.819, the nearest cue instead of the first for the rest the same)."""
     holding = [n for n, c in enumerate(cues) if c.content and _overlaps(span, c.content)]
-    return max(holding, key=lambda n: cues[n].content[1] - cues[n].content[0]) if holding else 0
+    if holding:
+        return max(holding, key=lambda n: cues[n].content[1] - cues[n].content[0])
+    # '...: "Securing our borders ...," the senator says': the cue right after the quotation
+    # (PolNeAR strict speaker on quotations: train 0.9012 -> 0.9013, dev 0.8832 -> 0.8849)
+    return next((n for n, c in enumerate(cues) if _right_after_quotation(span, c, text)), 0)
+
+
+def _right_after_quotation(span, cue, text: str) -> bool:
+    """Whether the cue or its subject follows the quotation's end with only its closing mark,
+    a comma and spaces between ('"...," the senator says', '"...," said Smith')."""
+    start = min(cue.token.idx, cue.subject.left_edge.idx)
+    gap = text[span[1] : start]  # the text, not doc.text: that joins every token at each call
+    return span[1] <= start and len(gap) <= 5 and all(ch.isspace() or ch in ",”\"'’" for ch in gap)
 
 
 def _attribute_cue(cue: _Cue, mine: list[int], sent, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
