@@ -509,3 +509,9 @@ def test_a_quotation_goes_to_the_cue_right_after_it_not_to_the_first_cue_of_its_
     )
     (quote,) = [q for q in quotes if q.quote_type == "direct"]
     assert quote.cue_text == "added" and quote.speaker_mention_text == "the governor"
+
+
+def test_gloating_and_scoffing_set_off_a_quotation_as_saying_does(nlp):
+    (quote,) = quotes_of(nlp, "“I told you he would not be ready for the debate,” Christie gloated on Sunday.")
+    assert quote.cue_text == "gloated" and quote.speaker_text == "Christie" and quote.quote_type == "direct"
+    assert quotes_of(nlp, "The senator gloated after the vote on Sunday night in the capital.") == []
