@@ -515,3 +515,13 @@ def test_gloating_and_scoffing_set_off_a_quotation_as_saying_does(nlp):
     (quote,) = quotes_of(nlp, "“I told you he would not be ready for the debate,” Christie gloated on Sunday.")
     assert quote.cue_text == "gloated" and quote.speaker_text == "Christie" and quote.quote_type == "direct"
     assert quotes_of(nlp, "The senator gloated after the vote on Sunday night in the capital.") == []
+
+
+def test_as_someone_put_it_attributes_the_quotation_but_putting_a_sign_up_does_not(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Or, as Tom Ridge, a former secretary of homeland security, put it: "
+        "“The barbarians are no longer at the gate. They are inside.”",
+    )
+    assert [(q.cue_text, q.speaker_text) for q in quotes if q.quote_type == "direct"] == [("put", "Tom Ridge")]
+    assert quotes_of(nlp, "Volunteers put a sign on the door reading “Closed for the storm.”") == []

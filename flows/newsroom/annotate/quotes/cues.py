@@ -96,6 +96,9 @@ _DIRECT_LEMMAS = {
     "muse": "mused muses",
     "scoff": "scoff scoffed scoffs",
     "fume": "fume fumed fumes",
+    # "as Tom Ridge put it: ''The barbarians are no longer at the gate.''" (only with "it", see
+    # is_direct_cue): train strict speaker on quotations +0.0010, dev +0.0021
+    "put": "put puts",
 }
 DIRECT_CUE_FORMS = _forms(_DIRECT_LEMMAS) - CUE_FORMS
 # Verbs of stance rather than speech: they attribute a view ("Clinton criticized the
@@ -269,7 +272,10 @@ def _is_cue(token) -> bool:
 
 
 def is_direct_cue(token) -> bool:
-    """A verb that attributes only the quotation beside it (see DIRECT_CUE_FORMS)."""
+    """A verb that attributes only the quotation beside it (see DIRECT_CUE_FORMS); "put"
+    only as in "as she put it"."""
+    if token.lower_ in ("put", "puts") and not any(c.lower_ == "it" for c in token.children):
+        return False
     return token.lower_ in DIRECT_CUE_FORMS and _active_subject(token) is not None
 
 
