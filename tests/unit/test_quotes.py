@@ -479,6 +479,10 @@ def test_a_quotation_after_a_name_and_a_colon_is_that_names(nlp):
     assert quotes["goal"].speaker_text == "Hillary Clinton" and quotes["goal"].cue_text == ":"
     assert quotes["mission"].speaker_text == "Jeb Bush"
     assert quotes["are"].speaker_text == "The mayor"  # the object of "told" is not the speaker
+    (joint,) = quotes_of(
+        nlp, "Polls moved late - Mark Blumenthal and Jon Cohen: “The surveys ended too early to see the shift.”"
+    )
+    assert joint.speaker_text.startswith("Mark Blumenthal") and joint.cue_text == ":"
 
 
 def test_a_pronoun_does_not_resolve_to_a_speaker_inside_what_another_reports(nlp):

@@ -192,6 +192,7 @@ class _Attribution:
     content: tuple[int, int]
     quote_type: str
     parts: tuple[tuple[int, int], ...] = ()  # a quote split by its attribution: the quoted pieces
+    named: tuple[int, int] | None = None  # where the speaker's name is, when the parse may run past it
 
     def text(self, text: str) -> str:
         return " ".join(text[s:e] for s, e in self.parts or (self.content,))
@@ -505,6 +506,7 @@ def _named_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_
     that name's, when the name opens its clause (after a line or sentence start, a dash or a
     quotation's end: not 'Smith told CNN: "..."', whose speaker is the subject)."""
     found = []
+    ending_at = {e.end_char: e for e in doc.ents if e.label_ in _SPEAKER_LABELS}
     for ent in doc.ents:
         if ent.label_ not in _SPEAKER_LABELS:
             continue
@@ -512,14 +514,31 @@ def _named_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_
         if match is None:
             continue
         k = index.first_unused_starting(match.end(), match.end(), used)
-        if k is None or not _opens_clause(text, ent.start_char):
+        first = _first_of_names(ent, ending_at, text)
+        if k is None or not _opens_clause(text, first.start_char):
             continue
+        ent, last = first, ent
         colon = doc.char_span(match.start(1), match.end(1))
         if colon is None:
             continue
         used.add(k)
-        found.append(_Attribution(colon[0], ent.root, index.spans[k], "direct"))
+        # the names alone: a headline before them is parsed as their modifier ("JUST TOO EARLY - Mark Blumenthal")
+        found.append(_Attribution(colon[0], ent.root, index.spans[k], "direct", named=(ent.start_char, last.end_char)))
     return found
+
+
+def _first_of_names(ent, ending_at: dict, text: str):
+    """The first name of 'Frank Newport and Jim Harter' (up to three names joined by 'and' or
+    commas), given the last."""
+    for _ in range(2):
+        joiner = next((j for j in _NAME_JOINERS if text.endswith(j, 0, ent.start_char)), None)
+        if joiner is None or ent.start_char - len(joiner) not in ending_at:
+            break
+        ent = ending_at[ent.start_char - len(joiner)]
+    return ent
+
+
+_NAME_JOINERS = (", and ", " and ", ", ")
 
 
 def _opens_clause(text: str, start: int) -> bool:

@@ -125,7 +125,7 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
     for attribution in attributions:
         budget.check()
         written, phrase, entity, head, unresolved = _speaker(
-            attribution.subject, resolved_speakers, descriptions, index, quoted
+            attribution.subject, resolved_speakers, descriptions, index, quoted, attribution.named
         )
         p_start, p_end = _span_chars(phrase)
         affiliation = next(
@@ -164,12 +164,14 @@ def extract_quotes(doc, mentions: list[Mention], text: str | None = None) -> lis
 _RELATIVE = frozenset({"who", "that", "which"})
 
 
-def _speaker(subject, resolved_speakers, descriptions, index, quoted):
+def _speaker(subject, resolved_speakers, descriptions, index, quoted, named=None):
     """(the phrase as written at the cue, the fullest phrase for the speaker, its entity, the
     head token, whether a pronoun stayed unresolved): a pronoun resolved to an earlier speaker
     or person, "the official" to the fuller description before it, a relative pronoun to the
     noun its clause describes."""
     written = phrase_tokens(subject)
+    if named is not None:
+        written = [t for t in written if named[0] <= t.idx < named[1]] or [subject]
     phrase, entity = written, index.at(*_span_chars([subject]))
     unresolved = False
     if subject.lower_ in PRONOUNS and len(written) == 1:
