@@ -96,6 +96,11 @@ _DIRECT_LEMMAS = {
     "muse": "mused muses",
     "scoff": "scoff scoffed scoffs",
     "fume": "fume fumed fumes",
+    # and of 18 more tried the same way, these three (train strict speaker on quotations
+    # 0.9037 -> 0.9041, dev unchanged); proclaim and rail lowered it, email moved it both ways
+    "dub": "dub dubbed dubs",
+    "label": "label labeled labelled labels",
+    "cheer": "cheer cheered cheers",
     # "as Tom Ridge put it: ''The barbarians are no longer at the gate.''" (only with "it", see
     # is_direct_cue): train strict speaker on quotations +0.0010, dev +0.0021
     "put": "put puts",
