@@ -529,3 +529,12 @@ def test_as_someone_put_it_attributes_the_quotation_but_putting_a_sign_up_does_n
     )
     assert [(q.cue_text, q.speaker_text) for q in quotes if q.quote_type == "direct"] == [("put", "Tom Ridge")]
     assert quotes_of(nlp, "Volunteers put a sign on the door reading “Closed for the storm.”") == []
+
+
+def test_a_person_named_by_role_holds_a_view_but_owns_no_quotation_beside_it(nlp):
+    quotes = quotes_of(nlp, "The senator has criticized the new federal plan to cut school funding across the state.")
+    assert [(q.quote_type, q.speaker_text, q.cue_text) for q in quotes] == [("indirect", "The senator", "criticized")]
+    assert quotes[0].quote_text.startswith("the new federal plan")
+    # beside a quotation, the role's stance verb reports nothing of it
+    beside = quotes_of(nlp, 'The senator criticized the plan, and the crowd chanted "No more cuts to our schools!"')
+    assert all(q.speaker_text != "The senator" or q.quote_type == "indirect" for q in beside)

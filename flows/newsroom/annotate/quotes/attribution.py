@@ -24,6 +24,7 @@ from .cues import (
     _is_cue,
     _subject,
     is_direct_cue,
+    reports_as_role,
 )
 from .spans import CLOSING_MARKS, _alpha, _overlaps, _strip
 
@@ -236,12 +237,15 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
             if index.inside(cue.idx):
                 continue
             direct_only = not _is_cue(cue)
-            if direct_only and not (len(overlapping) and is_direct_cue(cue)):
+            as_role = direct_only and reports_as_role(cue)
+            if as_role:
+                direct_only = False
+            elif direct_only and not (len(overlapping) and is_direct_cue(cue)):
                 continue
             subject = _subject(cue, skip=lambda token: index.inside(token.idx))
             if subject is None or index.inside(subject.idx):
                 continue
-            cues.append(_Cue(cue, subject, direct_only))
+            cues.append(_Cue(cue, subject, direct_only, reports_only=as_role))
         found += _attribute_sentence(cues, sent, overlapping, index, text, used)
     _continue_speakers(spans, text, found, used)
     found.extend(a for a in _colon_lines(doc, text) if not any(_overlaps(a.content, b.content) for b in found))
@@ -259,6 +263,7 @@ class _Cue:
     direct_only: bool  # a verb that only sets off a quotation ("continued", "read")
     parts: tuple[tuple[int, int], ...] = ()
     content: tuple[int, int] | None = None
+    reports_only: bool = False  # owns no quotation (see cues.reports_as_role)
 
     def __post_init__(self):
         if not self.direct_only:
@@ -285,12 +290,13 @@ def _owner(span: tuple[int, int], cues: list[_Cue], text: str) -> int:
     quotation of its sentence, so "when I emailed him to thank him, he replied, “...”" gave
     the reply to "thank" (PolNeAR train, 2026-12-03: quotations 0.807 -> 0.824; holding the
     innermost 0.819, the nearest cue instead of the first for the rest the same)."""
-    holding = [n for n, c in enumerate(cues) if c.content and _overlaps(span, c.content)]
+    holding = [n for n, c in enumerate(cues) if c.content and _overlaps(span, c.content) and not c.reports_only]
     if holding:
         return max(holding, key=lambda n: cues[n].content[1] - cues[n].content[0])
     # '...: "Securing our borders ...," the senator says': the cue right after the quotation
     # (PolNeAR strict speaker on quotations: train 0.9012 -> 0.9013, dev 0.8832 -> 0.8849)
-    return next((n for n, c in enumerate(cues) if _right_after_quotation(span, c, text)), 0)
+    owners = [n for n, c in enumerate(cues) if not c.reports_only]
+    return next((n for n in owners if _right_after_quotation(span, cues[n], text)), owners[0] if owners else -1)
 
 
 def _right_after_quotation(span, cue, text: str) -> bool:
@@ -326,6 +332,8 @@ def _attribute_cue(cue: _Cue, mine: list[int], sent, index: _Spans, text: str, u
         return [_Attribution(token, subject, spans[k], "direct") for k in mine]
     if content and _alpha(text[content[0] : content[1]]) >= 8:
         return [_Attribution(token, subject, content, "indirect", cue.parts)]
+    if cue.reports_only:
+        return []
     # "He said:" then the quotation. Only after a colon or comma: a sentence that ends
     # ("Muir asked who would win.") leaves the next quotation to the cue of its own sentence.
     k = index.first_unused_starting(sent.end_char, sent.end_char + 3, used)
