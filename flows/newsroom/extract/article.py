@@ -113,14 +113,12 @@ def _body(doc: RawDocument, html_result) -> tuple[Extraction, str, str]:
     # that does not, the block classifier where it finds a story (L3S-GN1 0.921 -> 0.954,
     # each site half +0.03); trafilatura wherever the other finds none.
     traf_words = len(html_result.body.split()) if html_result.body else 0
-    if traf_words >= MIN_BODY_WORDS and (html_result.marked_up or not _story_in(extraction)):
+    if traf_words >= MIN_BODY_WORDS and (
+        html_result.marked_up or _no_story(doc, extraction, extraction.body, "blocks") is not None
+    ):
         body = tidy_body(html_result.body, html_result.title)
         return _align(extraction, body), body, "trafilatura"
     return extraction, extraction.body, "blocks"
-
-
-def _story_in(extraction: Extraction) -> bool:
-    return len(extraction.body.split()) >= MIN_BODY_WORDS and prose_words(extraction.body) >= MIN_PROSE_WORDS
 
 
 def _reparsed(doc: RawDocument, flags: list[str], found: tuple) -> tuple[Extraction, str, Rejection | None]:
