@@ -538,3 +538,35 @@ def test_a_person_named_by_role_holds_a_view_but_owns_no_quotation_beside_it(nlp
     # beside a quotation, the role's stance verb reports nothing of it
     beside = quotes_of(nlp, 'The senator criticized the plan, and the crowd chanted "No more cuts to our schools!"')
     assert all(q.speaker_text != "The senator" or q.quote_type == "indirect" for q in beside)
+
+
+def test_a_quotation_stays_with_said_when_a_second_cue_hangs_on_it(nlp):
+    # "adding" hung on "said" had said's clause for its own, quotation and speaker included,
+    # and took the quotation: it came out as indirect speech without its marks
+    quotes = quotes_of(
+        nlp, "“Be very conservative, because it could be very rough out there,” Trump said, adding a plug for himself."
+    )
+    said = [q for q in quotes if q.cue_text == "said"]
+    assert [(q.quote_type, q.speaker_text) for q in said] == [("direct", "Trump")]
+    assert said[0].quote_text.startswith("Be very conservative") and "Trump" not in said[0].quote_text
+    # a clause of its own it still reports
+    quotes = quotes_of(nlp, "“We will win,” Smith said, adding that the polls in the state were wrong.")
+    assert ("indirect", "adding") in [(q.quote_type, q.cue_text) for q in quotes]
+
+
+def test_a_view_inside_a_reported_clause_is_reported_once(nlp):
+    quotes = quotes_of(nlp, "Texas Sen. Ted Cruz says he supports the new law restricting access to public restrooms.")
+    assert [(q.cue_text, q.quote_type) for q in quotes] == [("says", "indirect")]
+    assert quotes[0].quote_text.startswith("he supports the new law")
+
+
+def test_a_quotation_split_by_its_cue_and_a_clause_hung_on_it_is_one_quotation(nlp):
+    quotes = quotes_of(
+        nlp,
+        "“We remain open to credible talks aimed at full denuclearization,” he said, referring to the country "
+        "by its official name. “Sadly, the country has chosen a different path.”",
+    )
+    (direct,) = [q for q in quotes if q.quote_type == "direct"]
+    assert direct.cue_text == "said" and len(direct.pieces) == 2
+    assert direct.quote_text.startswith("We remain open") and direct.quote_text.endswith("a different path.")
+    assert [q.cue_text for q in quotes if q.quote_type == "indirect"] == ["referring"]

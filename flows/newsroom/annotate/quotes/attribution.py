@@ -82,11 +82,29 @@ def _content_of(cue):
     first of the readings below that finds one."""
     if cue.lower_ == "according":
         return _according_to(cue)
+    if _on_another_cue(cue):
+        # '"Be very conservative," Trump said, adding a plug for himself': "adding" reports
+        # a clause of its own or nothing; hung on "said", the readings below gave it said's
+        # clause, quotation and speaker included, and it took the quotation from "said"
+        # (PolNeAR train: quotations 0.8412 -> 0.8417, all 0.6197 -> 0.6204; dev 0.8492 ->
+        # 0.8492, 0.6508 -> 0.6514). A verb of stance beside the cue keeps its object ("denied
+        # the report, calling it a fabrication"); inside the cue's reported clause ("Cruz
+        # says he supports the bill") it is what that cue reports, not a second attribution
+        # (train all 0.6204 -> 0.6223, dev 0.6514 -> 0.6542; quotations 0.8417 -> 0.8416, dev 0.8492).
+        found = _clausal_complement(cue) or _clause_under_prep(cue)
+        if found or cue.lower_ in CUE_FORMS or cue.dep_ == "ccomp":
+            return found
+        return _object_as_view(cue)
     for reading in (_clausal_complement, _clause_under_prep, _long_object_of_say, _hanging_cue, _object_as_view):
         found = reading(cue)
         if found is not None:
             return found
     return None
+
+
+def _on_another_cue(cue) -> bool:
+    """Whether the cue hangs off a cue verb before it ("said, adding", "said she recalled")."""
+    return cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.head.lower_ in CUE_FORMS
 
 
 def _according_to(cue):
@@ -383,6 +401,8 @@ def _continue_speakers(spans, text: str, found: list[_Attribution], used: set[in
         j = bisect_right(by_end, (span[0], len(found))) - 1  # the attribution ending last before it
         if j >= 0 and span[0] - by_end[j][0] < 400:
             prev = found[by_end[bisect_left(by_end, (by_end[j][0], -1))][1]]  # on a tie, the first found
+            if _on_another_cue(prev.cue):  # '"A," he said, referring to X. "B."': said's, not referring's
+                prev = next((a for a in found if a.cue.i == prev.cue.head.i), prev)
             found.append(_Attribution(prev.cue, prev.subject, span, "direct"))
             insort(by_end, (span[1], len(found) - 1))
             used.add(k)
@@ -569,6 +589,12 @@ def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attributio
     joined: list[_Attribution] = []
     for attribution in found:
         prev = joined[-1] if joined else None
+        # '"A," he said, referring to X. "B."': A and B are still one quotation, beside the
+        # clause of the cue hung on its cue (PolNeAR quotations: train 0.8416 -> 0.8428, dev
+        # 0.8492 -> 0.8504; each publisher half of both up)
+        beside = None
+        if prev is not None and len(joined) > 1 and _on_another_cue(prev.cue) and prev.cue.head.i == attribution.cue.i:
+            beside, prev = prev, joined[-2]
         if (
             prev is not None
             and prev.quote_type == attribution.quote_type == "direct"
@@ -578,7 +604,7 @@ def _join_split_quotes(found: list[_Attribution], text: str) -> list[_Attributio
             and "\n" not in text[prev.content[1] : attribution.content[0]]
         ):
             parts = (prev.parts or (prev.content,)) + (attribution.content,)
-            joined[-1] = _Attribution(
+            joined[-2 if beside is not None else -1] = _Attribution(
                 prev.cue, prev.subject, (prev.content[0], attribution.content[1]), "direct", parts
             )
             continue
