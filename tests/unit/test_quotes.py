@@ -570,3 +570,15 @@ def test_a_quotation_split_by_its_cue_and_a_clause_hung_on_it_is_one_quotation(n
     assert direct.cue_text == "said" and len(direct.pieces) == 2
     assert direct.quote_text.startswith("We remain open") and direct.quote_text.endswith("a different path.")
     assert [q.cue_text for q in quotes if q.quote_type == "indirect"] == ["referring"]
+
+
+def test_a_quotation_after_the_colon_ending_a_main_clause_is_its_subjects(nlp):
+    for sentence, speaker in (
+        ("Clinton seemed irritated: “It's a public statement! Just email it.”", "Clinton"),
+        ("The senator went even further: “If he loses, it is the end of his career.”", "The senator"),
+    ):
+        (direct,) = [q for q in quotes_of(nlp, sentence) if q.quote_type == "direct"]
+        assert direct.speaker_text == speaker and direct.quote_text.startswith(("It's", "If he")), sentence
+    # after a headline and a dash, what precedes the colon is a name, not the headline's subject
+    text = "Media shares blame in Iowa poll overhype - HuffPollster: “The polls were never a sure guide.”"
+    assert all(q.speaker_text != "Media shares" for q in quotes_of(nlp, text))

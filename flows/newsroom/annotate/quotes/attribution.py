@@ -247,6 +247,7 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     used: set[int] = set()
     index = _Spans(spans)
     found: list[_Attribution] = _named_before_colon(doc, index, text, used)
+    found += _subject_before_colon(doc, index, text, used)
     for sent in doc.sents:
         budget.check()
         overlapping = index.overlapping(sent.start_char, sent.end_char)  # once a sentence, not once a cue
@@ -553,6 +554,45 @@ def _named_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_
         # the names alone: a headline before them is parsed as their modifier ("JUST TOO EARLY - Mark Blumenthal")
         found.append(_Attribution(colon[0], ent.root, index.spans[k], "direct", named=(ent.start_char, last.end_char)))
     return found
+
+
+def _subject_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
+    """'Rubio fired back forcefully: "If they sue us ..."', 'Clinton seemed irritated: "..."':
+    a quotation opened right after the colon that ends a sentence's main clause is what its
+    subject said, whatever the verb (PolNeAR train: 29 quotations after a colon had no
+    attribution, 38 another speaker; quotations 0.8428 -> 0.8432, strict speaker 0.9038 ->
+    0.9039; dev 0.8504 -> 0.8512, 0.8887 -> 0.8889; no row fell). Not after a name ('More
+    from Jones: "..."', 'Smith told CNN: "..."': the speaker, or whom it was said to) or a
+    dash ('Media shares blame - HuffPollster: "..."'), not after a clause inside another
+    ('the code of conduct the dynasty has long embodied: "..."'), and not where the verb is a
+    cue, whose own readings place the quotation."""
+    found = []
+    named_ends = {e.end_char for e in doc.ents}
+    for k, (start, _end) in enumerate(index.spans):
+        if k in used:
+            continue
+        match = _QUOTE_AFTER_COLON.search(text, max(0, start - 6), start)  # ends at the quotation
+        if match is None or match.end() != start or match.start(1) in named_ends:
+            continue
+        colon = doc.char_span(match.start(1), match.end(1))
+        if colon is None or index.inside(colon.start_char):
+            continue
+        verb = colon[0].head
+        main_clause = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+        if not main_clause or verb.i > colon[0].i or _is_cue(verb) or is_direct_cue(verb):
+            continue
+        if any(t.text in _DASHES for t in doc[verb.i : colon[0].i]):  # 'Media shares blame - HuffPollster:'
+            continue
+        subject = _subject(verb, skip=lambda token: index.inside(token.idx))
+        if subject is None or index.inside(subject.idx):
+            continue
+        used.add(k)
+        found.append(_Attribution(verb, subject, index.spans[k], "direct"))
+    return found
+
+
+_DASHES = frozenset("-–—")
+_QUOTE_AFTER_COLON = re.compile(r"(:)[ \t\xa0]*[“\"«']{0,2}")  # the colon, spaces, an opening mark (or two apostrophes)
 
 
 def _first_of_names(ent, ending_at: dict, text: str):
