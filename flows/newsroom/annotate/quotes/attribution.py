@@ -571,10 +571,11 @@ def _subject_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list
     for k, (start, _end) in enumerate(index.spans):
         if k in used:
             continue
-        match = _QUOTE_AFTER_COLON.search(text, max(0, start - 6), start)  # ends at the quotation
-        if match is None or match.end() != start or match.start(1) in named_ends:
+        base = max(0, start - 6)
+        match = _QUOTE_AFTER_COLON.search(text[base:start])
+        if match is None or base + match.start(1) in named_ends:
             continue
-        colon = doc.char_span(match.start(1), match.end(1))
+        colon = doc.char_span(base + match.start(1), base + match.end(1))
         if colon is None or index.inside(colon.start_char):
             continue
         verb = colon[0].head
@@ -592,7 +593,9 @@ def _subject_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list
 
 
 _DASHES = frozenset("-–—")
-_QUOTE_AFTER_COLON = re.compile(r"(:)[ \t\xa0]*[“\"«']{0,2}")  # the colon, spaces, an opening mark (or two apostrophes)
+_QUOTE_AFTER_COLON = re.compile(
+    r"(:)[ \t\xa0]*[“\"«']{0,2}\Z"
+)  # the colon, spaces, an opening mark (or two apostrophes)
 
 
 def _first_of_names(ent, ending_at: dict, text: str):
