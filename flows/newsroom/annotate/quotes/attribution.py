@@ -560,7 +560,7 @@ def _subject_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list
     """'Rubio fired back forcefully: "If they sue us ..."', 'Clinton seemed irritated: "..."':
     a quotation opened right after the colon that ends a sentence's main clause is what its
     subject said, whatever the verb (PolNeAR train: 29 quotations after a colon had no
-    attribution, 38 another speaker; quotations 0.8428 -> 0.8432, strict speaker 0.9038 ->
+    attribution, 38 another speaker; quotations 0.8428 -> 0.8431, strict speaker 0.9038 ->
     0.9039; dev 0.8504 -> 0.8512, 0.8887 -> 0.8889; no row fell). Not after a name ('More
     from Jones: "..."', 'Smith told CNN: "..."': the speaker, or whom it was said to) or a
     dash ('Media shares blame - HuffPollster: "..."'), not after a clause inside another
@@ -593,9 +593,8 @@ def _subject_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list
 
 
 _DASHES = frozenset("-–—")
-_QUOTE_AFTER_COLON = re.compile(
-    r"(:)[ \t\xa0]*[“\"«']{0,2}\Z"
-)  # the colon, spaces, an opening mark (or two apostrophes)
+# the colon, spaces, and the opening mark (or two apostrophes) just before a quotation
+_QUOTE_AFTER_COLON = re.compile(r"(:)[ \t\xa0]*[“\"«']{0,2}\Z")
 
 
 def _first_of_names(ent, ending_at: dict, text: str):
