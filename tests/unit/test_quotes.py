@@ -582,3 +582,11 @@ def test_a_quotation_after_the_colon_ending_a_main_clause_is_its_subjects(nlp):
     # after a headline and a dash, what precedes the colon is a name, not the headline's subject
     text = "Media shares blame in Iowa poll overhype - HuffPollster: “The polls were never a sure guide.”"
     assert all(q.speaker_text != "Media shares" for q in quotes_of(nlp, text))
+
+
+def test_a_name_after_a_title_before_a_colon_is_whom_it_was_said_of(nlp):
+    # the parser's name leaves the title out; its full stop ended no clause
+    quotes = quotes_of(
+        nlp, "Another user, Roland Z, wrote of Ms. Merkel: “Your boss is still bringing these people here in hordes.”"
+    )
+    assert [(q.quote_type, q.speaker_text) for q in quotes] == [("direct", "Another user")]

@@ -102,9 +102,14 @@ def _content_of(cue):
     return None
 
 
+def _hangs_back(cue) -> bool:
+    """Whether the parse hangs the cue off a verb before it."""
+    return cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i
+
+
 def _on_another_cue(cue) -> bool:
     """Whether the cue hangs off a cue verb before it ("said, adding", "said she recalled")."""
-    return cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.head.lower_ in CUE_FORMS
+    return _hangs_back(cue) and cue.head.lower_ in CUE_FORMS
 
 
 def _according_to(cue):
@@ -167,7 +172,7 @@ def _long_object_of_say(cue):
 
 def _hanging_cue(cue):
     """ "..., the ministry said." parsed with the cue hanging off the content's verb."""
-    if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i and cue.lower_ in CUE_FORMS:
+    if _hangs_back(cue) and cue.lower_ in CUE_FORMS:
         return _subtree_chars(cue.head, exclude=set(cue.subtree))
     return None
 
@@ -246,8 +251,7 @@ def attribute(doc, spans: list[tuple[int, int]], text: str | None = None) -> lis
     text = doc.text if text is None else text  # doc.text joins every token: once per article
     used: set[int] = set()
     index = _Spans(spans)
-    found: list[_Attribution] = _named_before_colon(doc, index, text, used)
-    found += _subject_before_colon(doc, index, text, used)
+    found: list[_Attribution] = _before_colon(doc, index, text, used)
     for sent in doc.sents:
         budget.check()
         overlapping = index.overlapping(sent.start_char, sent.end_char)  # once a sentence, not once a cue
@@ -529,67 +533,69 @@ def _colon_lines(doc, text: str) -> list[_Attribution]:
 _MAX_JOIN_GAP = 200
 
 
-def _named_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
-    """'Pollsters agree - Carl Bialik: “One of the biggest lessons ...”', 'Clinton: "Our goal
-    is ..." Bush: "The mission is ..."': a quotation opened right after a name and a colon is
-    that name's, when the name opens its clause (after a line or sentence start, a dash or a
-    quotation's end: not 'Smith told CNN: "..."', whose speaker is the subject)."""
+def _before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
+    """The quotations opened right after a colon, and whose they are: the name's before it, or
+    the subject's of the clause it ends (_named_before_colon, _subject_before_colon)."""
     found = []
-    ending_at = {e.end_char: e for e in doc.ents if e.label_ in _SPEAKER_LABELS}
-    for ent in doc.ents:
-        if ent.label_ not in _SPEAKER_LABELS:
-            continue
-        match = _COLON_THEN_QUOTE.match(text, ent.end_char)
-        if match is None:
-            continue
-        k = index.first_unused_starting(match.end(), match.end(), used)
-        first = _first_of_names(ent, ending_at, text)
-        if k is None or not _opens_clause(text, first.start_char):
-            continue
-        ent, last = first, ent
-        colon = doc.char_span(match.start(1), match.end(1))
-        if colon is None:
-            continue
-        used.add(k)
-        # the names alone: a headline before them is parsed as their modifier ("JUST TOO EARLY - Mark Blumenthal")
-        found.append(_Attribution(colon[0], ent.root, index.spans[k], "direct", named=(ent.start_char, last.end_char)))
-    return found
-
-
-def _subject_before_colon(doc, index: _Spans, text: str, used: set[int]) -> list[_Attribution]:
-    """'Rubio fired back forcefully: "If they sue us ..."', 'Clinton seemed irritated: "..."':
-    a quotation opened right after the colon that ends a sentence's main clause is what its
-    subject said, whatever the verb (PolNeAR train: 29 quotations after a colon had no
-    attribution, 38 another speaker; quotations 0.8428 -> 0.8431, strict speaker 0.9038 ->
-    0.9039; dev 0.8504 -> 0.8512, 0.8887 -> 0.8889; no row fell). Not after a name ('More
-    from Jones: "..."', 'Smith told CNN: "..."': the speaker, or whom it was said to) or a
-    dash ('Media shares blame - HuffPollster: "..."'), not after a clause inside another
-    ('the code of conduct the dynasty has long embodied: "..."'), and not where the verb is a
-    cue, whose own readings place the quotation."""
-    found = []
-    named_ends = {e.end_char for e in doc.ents}
-    for k, (start, _end) in enumerate(index.spans):
+    names = {e.end_char: e for e in doc.ents}
+    speakers = {end: e for end, e in names.items() if e.label_ in _SPEAKER_LABELS}
+    for k, start in enumerate(index.starts):
         if k in used:
             continue
         base = max(0, start - 6)
         match = _QUOTE_AFTER_COLON.search(text[base:start])
-        if match is None or base + match.start(1) in named_ends:
+        colon = match and doc.char_span(base + match.start(1), base + match.end(1))
+        if not colon or index.inside(colon.start_char):
             continue
-        colon = doc.char_span(base + match.start(1), base + match.end(1))
-        if colon is None or index.inside(colon.start_char):
-            continue
-        verb = colon[0].head
-        main_clause = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
-        if not main_clause or verb.i > colon[0].i or _is_cue(verb) or is_direct_cue(verb):
-            continue
-        if any(t.text in _DASHES for t in doc[verb.i : colon[0].i]):  # 'Media shares blame - HuffPollster:'
-            continue
-        subject = _subject(verb, skip=lambda token: index.inside(token.idx))
-        if subject is None or index.inside(subject.idx):
-            continue
-        used.add(k)
-        found.append(_Attribution(verb, subject, index.spans[k], "direct"))
+        name_end = colon.start_char  # spaces aside, read backwards: no copy of the text before it
+        while name_end > 0 and text[name_end - 1] in " \t":
+            name_end -= 1
+        name = names.get(name_end)
+        attribution = (
+            _named_before_colon(name, colon, index.spans[k], speakers, text)
+            if name is not None
+            else _subject_before_colon(colon[0], index.spans[k], index, doc)
+        )
+        if attribution is not None:
+            used.add(k)
+            found.append(attribution)
     return found
+
+
+def _named_before_colon(name, colon, span, speakers: dict, text: str) -> _Attribution | None:
+    """'Pollsters agree - Carl Bialik: “One of the biggest lessons ...”', 'Clinton: "Our goal
+    is ..." Bush: "The mission is ..."': a quotation opened right after a name and a colon is
+    that name's, when the name opens its clause (after a line or sentence start, a dash or a
+    quotation's end: not 'Smith told CNN: "..."', whose speaker is the subject)."""
+    if name.label_ not in _SPEAKER_LABELS:
+        return None
+    first = _first_of_names(name, speakers, text)
+    if not _opens_clause(text, first.start_char):
+        return None
+    # the names alone: a headline before them is parsed as their modifier ("JUST TOO EARLY - Mark Blumenthal")
+    return _Attribution(colon[0], first.root, span, "direct", named=(first.start_char, name.end_char))
+
+
+def _subject_before_colon(colon, span, index: _Spans, doc) -> _Attribution | None:
+    """'Rubio fired back forcefully: "If they sue us ..."', 'Clinton seemed irritated: "..."':
+    a quotation opened right after the colon that ends a sentence's main clause is what its
+    subject said, whatever the verb (PolNeAR train: 29 quotations after a colon had no
+    attribution, 38 another speaker; quotations 0.8428 -> 0.8431, strict speaker 0.9038 ->
+    0.9039; dev 0.8504 -> 0.8512, 0.8887 -> 0.8889; no row fell). Not after a dash ('Media
+    shares blame - HuffPollster: "..."'), nor a clause inside another ('the code of conduct
+    the dynasty has long embodied: "..."'), nor where the verb is a cue, whose own readings
+    place the quotation. (After a name the colon is _named_before_colon's: 'More from Jones:
+    "..."', 'Smith told CNN: "..."', the speaker or whom it was said to.)"""
+    verb = colon.head
+    main_clause = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+    if not main_clause or verb.i > colon.i or _is_cue(verb) or is_direct_cue(verb):
+        return None
+    if any(t.text in _DASHES for t in doc[verb.i : colon.i]):  # 'Media shares blame - HuffPollster:'
+        return None
+    subject = _subject(verb, skip=lambda token: index.inside(token.idx))
+    if subject is None or index.inside(subject.idx):
+        return None
+    return _Attribution(verb, subject, span, "direct")
 
 
 _DASHES = frozenset("-–—")
@@ -617,10 +623,18 @@ def _opens_clause(text: str, start: int) -> bool:
     i = start - 1
     while i >= 0 and text[i] in " \t":
         i -= 1
-    return i < 0 or text[i] in _OPENS_CLAUSE
+    if i < 0:
+        return True
+    if text[i] == ".":  # 'wrote of Ms. Merkel:': a title's full stop, the title outside the name found
+        word = i
+        while word > 0 and text[word - 1].isalpha():
+            word -= 1
+        if text[word:i].lower() in _TITLES:
+            return False
+    return text[i] in _OPENS_CLAUSE
 
 
-_COLON_THEN_QUOTE = re.compile(r"[ \t]*(:)[ \t]*[“\"«]")
+_TITLES = frozenset({"mr", "mrs", "ms", "dr"})
 _OPENS_CLAUSE = frozenset('\n.-—–”"])')
 
 
